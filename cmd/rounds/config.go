@@ -1,0 +1,200 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/federation"
+	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web"
+)
+
+// Config is everything a rounds process is configured with, made of each
+// package's own Config. This file is the only reader of the environment.
+type Config struct {
+	Addr       string
+	DataDir    string
+	LogLevel   slog.Level
+	LogFormat  string
+	Storage    storage.Config
+	Instance   instance.Config
+	Web        web.Config
+	Federation federation.Config
+}
+
+// setting is one configuration value: its YAML key (also the flag name,
+// with dashes), its environment variable and its default.
+type setting struct {
+	key  string
+	env  string
+	def  string
+	help string
+}
+
+// settings lists every value rounds reads, in the order --help shows them.
+var settings = []setting{
+	{"addr", "ROUNDS_ADDR", "127.0.0.1:8080", "listen address"},
+	{"domain", "ROUNDS_DOMAIN", "localhost:8080", "host[:port] in every URL and acct:"},
+	{"protocol", "ROUNDS_PROTOCOL", "", "https or http (default: http for localhost/127.x domains, else https)"},
+	{"data_dir", "ROUNDS_DATA_DIR", "./data", "where the SQLite file and media live"},
+	{"db", "ROUNDS_DB", "", "sqlite:PATH or a postgres:// URL (default: sqlite:$ROUNDS_DATA_DIR/rounds.db)"},
+	{"instance_name", "ROUNDS_INSTANCE_NAME", "Rounds", "instance name shown to clients and other servers"},
+	{"instance_description", "ROUNDS_INSTANCE_DESCRIPTION", "A Rounds instance: a federated professional network for physicians.", "instance description"},
+	{"contact_email", "ROUNDS_CONTACT_EMAIL", "", "contact address shown in the instance document"},
+	{"registrations", "ROUNDS_REGISTRATIONS", instance.RegistrationsApproval, "closed, approval or open"},
+	{"federation_mode", "ROUNDS_FEDERATION_MODE", instance.FederationOpen, "open or allowlist"},
+	{"allow_private_addresses", "ROUNDS_ALLOW_PRIVATE_ADDRESSES", "false", "let outbound requests reach loopback/private addresses (tests, labs)"},
+	{"metrics_token", "ROUNDS_METRICS_TOKEN", "", "bearer token required to read /metrics (empty: open)"},
+	{"log_level", "ROUNDS_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"log_format", "ROUNDS_LOG_FORMAT", "text", "text or json"},
+}
+
+// configEnv names the variable that points at a YAML configuration file.
+const configEnv = "ROUNDS_CONFIG"
+
+// configFlags registers a flag for every setting, plus --config, on fs and
+// returns a function that resolves the final Config.
+func configFlags(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	flagVals := map[string]*string{}
+	for _, s := range settings {
+		flagVals[s.key] = fs.String(strings.ReplaceAll(s.key, "_", "-"), "", s.help+" ["+s.env+"]")
+	}
+	configPath := fs.String("config", "", "YAML configuration file ["+configEnv+"]")
+	return func() (Config, error) {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[strings.ReplaceAll(f.Name, "-", "_")] = true })
+		path := getenv(configEnv)
+		if set["config"] {
+			path = *configPath
+		}
+		var file map[string]string
+		if path != "" {
+			var err error
+			if file, err = readConfigFile(path); err != nil {
+				return Config{}, err
+			}
+		}
+		vals := map[string]string{}
+		for _, s := range settings {
+			v := s.def
+			if fv, ok := file[s.key]; ok {
+				v = fv
+			}
+			if ev := getenv(s.env); ev != "" {
+				v = ev
+			}
+			if set[s.key] {
+				v = *flagVals[s.key]
+			}
+			vals[s.key] = v
+		}
+		return buildConfig(vals)
+	}
+}
+
+// readConfigFile reads a flat YAML map of setting keys to values.
+func readConfigFile(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", configEnv, err)
+	}
+	raw := map[string]any{}
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("%s: %s: %w", configEnv, path, err)
+	}
+	known := map[string]bool{}
+	for _, s := range settings {
+		known[s.key] = true
+	}
+	out := map[string]string{}
+	var unknown []string
+	for k, v := range raw {
+		if !known[k] {
+			unknown = append(unknown, k)
+			continue
+		}
+		out[k] = fmt.Sprint(v)
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return nil, fmt.Errorf("%s: %s: unknown keys %s", configEnv, path, strings.Join(unknown, ", "))
+	}
+	return out, nil
+}
+
+// envOf returns the environment variable name of a setting key, for messages.
+func envOf(key string) string {
+	for _, s := range settings {
+		if s.key == key {
+			return s.env
+		}
+	}
+	return key
+}
+
+// buildConfig validates the merged values, naming the variable at fault.
+func buildConfig(v map[string]string) (Config, error) {
+	bad := func(key, format string, a ...any) (Config, error) {
+		return Config{}, fmt.Errorf("%s: %s", envOf(key), fmt.Sprintf(format, a...))
+	}
+	var c Config
+	c.Addr = v["addr"]
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return bad("addr", "%q is not host:port", c.Addr)
+	}
+	c.DataDir = v["data_dir"]
+	if c.DataDir == "" {
+		return bad("data_dir", "must not be empty")
+	}
+	c.Storage.DSN = v["db"]
+	if c.Storage.DSN == "" {
+		c.Storage.DSN = "sqlite:" + filepath.Join(c.DataDir, "rounds.db")
+	}
+	if !strings.HasPrefix(c.Storage.DSN, "sqlite:") && !strings.HasPrefix(c.Storage.DSN, "postgres://") && !strings.HasPrefix(c.Storage.DSN, "postgresql://") {
+		return bad("db", "must be sqlite:PATH or a postgres:// URL")
+	}
+	proto := v["protocol"]
+	if proto == "" {
+		proto = instance.DefaultProtocol(v["domain"])
+	}
+	c.Instance = instance.Config{
+		Domain: strings.ToLower(v["domain"]), Protocol: proto,
+		Name: v["instance_name"], Description: v["instance_description"], ContactEmail: v["contact_email"],
+		Registrations: v["registrations"], FederationMode: v["federation_mode"], Version: version,
+	}
+	if err := c.Instance.Validate(); err != nil {
+		var fe *instance.FieldError
+		if errors.As(err, &fe) {
+			return bad(fe.Key, "%s", fe.Msg)
+		}
+		return Config{}, err
+	}
+	allow, err := strconv.ParseBool(v["allow_private_addresses"])
+	if err != nil {
+		return bad("allow_private_addresses", "%q is not a boolean", v["allow_private_addresses"])
+	}
+	c.Federation.AllowPrivateAddresses = allow
+	c.Web = web.Config{Instance: c.Instance, MetricsToken: v["metrics_token"]}
+	if err := c.LogLevel.UnmarshalText([]byte(v["log_level"])); err != nil {
+		return bad("log_level", "%q must be debug, info, warn or error", v["log_level"])
+	}
+	c.LogFormat = v["log_format"]
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return bad("log_format", "%q must be text or json", c.LogFormat)
+	}
+	return c, nil
+}
+
+// errUsage marks errors caused by how the command was called (exit 2).
+var errUsage = errors.New("usage")

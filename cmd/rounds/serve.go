@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/rounds-md/rounds/web"
+)
+
+// shutdownTimeout bounds how long in-flight requests may take to finish
+// after SIGINT or SIGTERM.
+const shutdownTimeout = 30 * time.Second
+
+// cmdServe implements "rounds serve": migrate (or refuse with --no-migrate),
+// listen, serve until a signal, then shut down gracefully.
+func cmdServe(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet("serve", e.stderr)
+	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations; exit if any are pending")
+	load := configFlags(fs, e.getenv)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, cfg, e)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if *noMigrate {
+		if err := a.requireMigrated(ctx); err != nil {
+			return fmt.Errorf("--no-migrate: %w", err)
+		}
+	} else {
+		applied, err := a.store.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			a.log.Info("migrations applied", "count", len(applied), "last", applied[len(applied)-1])
+		}
+	}
+	if _, err := a.accounts.InstanceActor(ctx); err != nil {
+		return err
+	}
+	if err := a.firstRunHint(ctx); err != nil {
+		return err
+	}
+
+	handler := web.New(cfg.Web, web.Deps{Store: a.store, Accounts: a.accounts, Log: a.log})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (ROUNDS_ADDR): %w", cfg.Addr, err)
+	}
+	a.log.Info("rounds serving", "version", version, "addr", ln.Addr().String(),
+		"url", cfg.Instance.BaseURL(), "database", string(a.store.Dialect()))
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: finishing in-flight requests")
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// firstRunHint logs how to create the first admin when there is none.
+func (a *app) firstRunHint(ctx context.Context) error {
+	has, err := a.accounts.HasAdmin(ctx)
+	if err != nil || has {
+		return err
+	}
+	a.log.Info(`no admin account yet; create one with: rounds admin account create --username USER --email EMAIL --password PASSWORD --role admin`)
+	return nil
+}

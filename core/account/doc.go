@@ -1,0 +1,6 @@
+// Package account holds the rules for local accounts: who may be created,
+// how passwords are kept, the key pair every actor signs with, suspension,
+// and the instance actor.
+//
+// It imports core, core/instance and storage.
+package account

@@ -1,0 +1,154 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" database/sql driver
+)
+
+// Config says which database to open.
+type Config struct {
+	// DSN is "sqlite:PATH" (also "sqlite://PATH") or a "postgres://" URL.
+	DSN string
+	// MaxOpenConns caps the pool; 0 means the default (25 for PostgreSQL,
+	// 8 for SQLite, which serialises writers anyway).
+	MaxOpenConns int
+}
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+// The two engines Rounds runs on.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is Rounds' handle on its database. It is safe for concurrent use.
+type Store struct {
+	db      *bun.DB
+	idb     bun.IDB
+	dialect Dialect
+	ids     *IDGen
+}
+
+// Open connects to the database named by cfg and checks that it answers.
+// It does not apply migrations; see Migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	dialect, driver, dsn, err := parseDSN(cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	sqldb, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", dialect, err)
+	}
+	var db *bun.DB
+	switch dialect {
+	case SQLite:
+		n := cfg.MaxOpenConns
+		if n == 0 {
+			n = 8
+		}
+		sqldb.SetMaxOpenConns(n)
+		sqldb.SetMaxIdleConns(n)
+		db = bun.NewDB(sqldb, sqlitedialect.New())
+	default:
+		n := cfg.MaxOpenConns
+		if n == 0 {
+			n = 25
+		}
+		sqldb.SetMaxOpenConns(n)
+		sqldb.SetMaxIdleConns(n)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		db = bun.NewDB(sqldb, pgdialect.New())
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("storage: cannot reach the %s database: %w", dialect, err)
+	}
+	return &Store{db: db, idb: db, dialect: dialect, ids: NewIDGen()}, nil
+}
+
+// parseDSN turns a Rounds DSN into a database/sql driver name and its DSN.
+func parseDSN(raw string) (Dialect, string, string, error) {
+	switch {
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		if _, err := url.Parse(raw); err != nil {
+			return "", "", "", fmt.Errorf("storage: invalid postgres URL: %w", err)
+		}
+		return Postgres, "pgx", raw, nil
+	case strings.HasPrefix(raw, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+		if path == "" {
+			return "", "", "", errors.New("storage: sqlite: DSN needs a file path, as in sqlite:./data/rounds.db")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return "", "", "", fmt.Errorf("storage: sqlite: create %s: %w", dir, err)
+			}
+		}
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+		return SQLite, "sqlite", "file:" + path + "?" + q.Encode(), nil
+	default:
+		return "", "", "", fmt.Errorf("storage: unsupported database %q: use sqlite:PATH or a postgres:// URL", redact(raw))
+	}
+}
+
+// redact hides a password in a URL-shaped DSN before it reaches a message.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Dialect reports which engine the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the database/sql handle, for pool statistics.
+func (s *Store) DB() *sql.DB { return s.db.DB }
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// NewID returns a fresh time-sortable ID.
+func (s *Store) NewID() int64 { return s.ids.Next(time.Now()) }
+
+// InTx runs fn with a Store bound to one transaction, committing when fn
+// returns nil and rolling back otherwise. Nested calls reuse the outer
+// transaction.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *Store) error) error {
+	if _, ok := s.idb.(bun.Tx); ok {
+		return fn(ctx, s)
+	}
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids})
+	})
+}

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/rounds-md/rounds/storage"
+)
+
+// metrics counts requests and their latency by route.
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// newMetrics registers the request metrics, the database pool statistics
+// and the Go runtime's on reg.
+func newMetrics(reg *prometheus.Registry, store *storage.Store) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "rounds_http_requests_total",
+			Help: "HTTP requests served, by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "rounds_http_request_duration_seconds",
+			Help:    "Time to serve an HTTP request, by method and route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.latency,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(store.DB(), string(store.Dialect())),
+	)
+	return m
+}
+
+// middleware observes every request under its route pattern (never the raw
+// path, which would hold usernames and IDs).
+func (m *metrics) middleware() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
+		m.latency.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+	}
+}
+
+// metricsHandler serves GET /metrics in the Prometheus text format, behind
+// a bearer token when one is configured.
+func metricsHandler(reg *prometheus.Registry, token string) gin.HandlerFunc {
+	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	return func(c *gin.Context) {
+		if token != "" && subtle.ConstantTimeCompare([]byte(c.GetHeader("Authorization")), []byte("Bearer "+token)) != 1 {
+			AbortMessage(c, http.StatusUnauthorized, "The access token is invalid")
+			return
+		}
+		h.ServeHTTP(c.Writer, c.Request)
+	}
+}

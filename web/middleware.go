@@ -1,0 +1,38 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// requestLog writes one structured line per request: method, route, status
+// and duration. It never logs bodies or query strings, which may carry
+// tokens or patient data.
+func requestLog(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		log.DebugContext(c.Request.Context(), "request",
+			"method", c.Request.Method, "route", c.FullPath(),
+			"status", c.Writer.Status(), "duration", time.Since(start))
+	}
+}
+
+// recovery turns a panic into a logged 500 with a JSON body.
+func recovery(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.ErrorContext(c.Request.Context(), "panic serving request", "route", c.FullPath(), "panic", p)
+				AbortMessage(c, http.StatusInternalServerError, "Internal server error")
+			}
+		}()
+		c.Next()
+	}
+}

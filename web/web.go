@@ -1,0 +1,91 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/storage"
+)
+
+// Config holds the web edge's settings.
+type Config struct {
+	// Instance is what this instance is; URLs in responses come from it.
+	Instance instance.Config
+	// MetricsToken, when set, must be sent as "Authorization: Bearer ..."
+	// to read /metrics. Empty leaves /metrics open (bind it privately).
+	MetricsToken string
+}
+
+// Deps are the services the handlers call.
+type Deps struct {
+	Store    *storage.Store
+	Accounts *account.Service
+	Log      *slog.Logger
+}
+
+// New builds the HTTP handler for the whole instance: every route, with
+// logging, metrics, recovery and CORS.
+func New(cfg Config, deps Deps) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.RedirectTrailingSlash = false
+	r.RemoveExtraSlash = true
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+
+	reg := prometheus.NewRegistry()
+	m := newMetrics(reg, deps.Store)
+
+	r.Use(recovery(deps.Log), m.middleware(), requestLog(deps.Log), cors())
+	r.NoRoute(func(c *gin.Context) { AbortMessage(c, http.StatusNotFound, "Not found") })
+	r.NoMethod(func(c *gin.Context) { AbortMessage(c, http.StatusMethodNotAllowed, "Method not allowed") })
+
+	h := &health{store: deps.Store, log: deps.Log}
+	r.GET("/healthz", h.live)
+	r.GET("/readyz", h.ready)
+	r.GET("/metrics", metricsHandler(reg, cfg.MetricsToken))
+
+	return r
+}
+
+// corsPrefixes are the paths browser clients (Elk, Phanpy) call across
+// origins, as Mastodon opens them.
+var corsPrefixes = []string{"/api/", "/oauth/token", "/oauth/revoke", "/.well-known/", "/nodeinfo/"}
+
+// cors answers cross-origin requests on the API paths with "*" and no
+// credentials, and exposes the headers clients page and throttle by.
+func cors() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		path := c.Request.URL.Path
+		open := false
+		for _, p := range corsPrefixes {
+			if strings.HasPrefix(path, p) {
+				open = true
+				break
+			}
+		}
+		if !open {
+			c.Next()
+			return
+		}
+		h := c.Writer.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", "Link, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Request-Id, Idempotency-Key")
+		if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
+			if req := c.GetHeader("Access-Control-Request-Headers"); req != "" {
+				h.Set("Access-Control-Allow-Headers", req)
+			}
+			h.Set("Access-Control-Max-Age", "7200")
+			c.AbortWithStatus(http.StatusNoContent)
+			return
+		}
+		c.Next()
+	}
+}
