@@ -46,11 +46,7 @@ func New(cfg Config, deps Deps) http.Handler {
 	r.NoRoute(func(c *gin.Context) { AbortMessage(c, http.StatusNotFound, "Not found") })
 	r.NoMethod(func(c *gin.Context) { AbortMessage(c, http.StatusMethodNotAllowed, "Method not allowed") })
 
-	h := &health{store: deps.Store, log: deps.Log}
-	r.GET("/healthz", h.live)
-	r.GET("/readyz", h.ready)
-	r.GET("/metrics", metricsHandler(reg, cfg.MetricsToken))
-
+	routes(r, cfg, deps, reg)
 	return r
 }
 
