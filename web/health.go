@@ -8,6 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rounds-md/rounds/web/httperr"
+
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -28,17 +30,17 @@ func (h *health) ready(c *gin.Context) {
 	defer cancel()
 	if err := h.store.Ping(ctx); err != nil {
 		h.log.WarnContext(ctx, "readiness: database unreachable", "err", err)
-		AbortMessage(c, http.StatusServiceUnavailable, "database unreachable")
+		httperr.AbortMessage(c, http.StatusServiceUnavailable, "database unreachable")
 		return
 	}
 	pending, err := h.store.Pending(ctx)
 	if err != nil {
 		h.log.WarnContext(ctx, "readiness: migration status", "err", err)
-		AbortMessage(c, http.StatusServiceUnavailable, "migration status unknown")
+		httperr.AbortMessage(c, http.StatusServiceUnavailable, "migration status unknown")
 		return
 	}
 	if len(pending) > 0 {
-		AbortMessage(c, http.StatusServiceUnavailable, "migrations pending")
+		httperr.AbortMessage(c, http.StatusServiceUnavailable, "migrations pending")
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rounds-md/rounds/web/httperr"
 
 	"github.com/rounds-md/rounds/storage"
 )
@@ -63,7 +65,7 @@ func metricsHandler(reg *prometheus.Registry, token string) gin.HandlerFunc {
 	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return func(c *gin.Context) {
 		if token != "" && subtle.ConstantTimeCompare([]byte(c.GetHeader("Authorization")), []byte("Bearer "+token)) != 1 {
-			AbortMessage(c, http.StatusUnauthorized, "The access token is invalid")
+			httperr.AbortMessage(c, http.StatusUnauthorized, "The access token is invalid")
 			return
 		}
 		h.ServeHTTP(c.Writer, c.Request)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/rounds-md/rounds/web/httperr"
 )
 
 // requestLog writes one structured line per request: method, route, status
@@ -30,7 +32,7 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 					panic(p)
 				}
 				log.ErrorContext(c.Request.Context(), "panic serving request", "route", c.FullPath(), "panic", p)
-				AbortMessage(c, http.StatusInternalServerError, "Internal server error")
+				httperr.AbortMessage(c, http.StatusInternalServerError, "Internal server error")
 			}
 		}()
 		c.Next()

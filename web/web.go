@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rounds-md/rounds/web/httperr"
 
 	"github.com/rounds-md/rounds/core/account"
 	"github.com/rounds-md/rounds/core/instance"
@@ -43,8 +45,8 @@ func New(cfg Config, deps Deps) http.Handler {
 	m := newMetrics(reg, deps.Store)
 
 	r.Use(recovery(deps.Log), m.middleware(), requestLog(deps.Log), cors())
-	r.NoRoute(func(c *gin.Context) { AbortMessage(c, http.StatusNotFound, "Not found") })
-	r.NoMethod(func(c *gin.Context) { AbortMessage(c, http.StatusMethodNotAllowed, "Method not allowed") })
+	r.NoRoute(func(c *gin.Context) { httperr.AbortMessage(c, http.StatusNotFound, "Not found") })
+	r.NoMethod(func(c *gin.Context) { httperr.AbortMessage(c, http.StatusMethodNotAllowed, "Method not allowed") })
 
 	routes(r, cfg, deps, reg)
 	return r

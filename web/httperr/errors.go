@@ -1,4 +1,7 @@
-package web
+// Package httperr is the one place where Rounds' errors become HTTP
+// statuses and Mastodon-style {"error": ...} bodies. It is a leaf of web so
+// that web and every handler package below it can call it.
+package httperr
 
 import (
 	"errors"
