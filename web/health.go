@@ -8,9 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/rounds-md/rounds/web/httperr"
-
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/httperr"
 )
 
 // health answers the liveness and readiness probes.

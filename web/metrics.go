@@ -7,13 +7,12 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/rounds-md/rounds/web/httperr"
 
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/httperr"
 )
 
 // metrics counts requests and their latency by route.

@@ -6,13 +6,12 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rounds-md/rounds/web/httperr"
 
 	"github.com/rounds-md/rounds/core/account"
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/httperr"
 )
 
 // Config holds the web edge's settings.
