@@ -88,9 +88,11 @@ func (s *Store) CreateLocalAccount(ctx context.Context, u *User, a *Account) err
 	})
 }
 
-// CreateAccount stores an account, filling in its ID and timestamps. A
-// taken username on the same domain, or a known URI, is ErrConflict.
+// CreateAccount stores an account, filling in its ID and timestamps; the
+// domain is stored in lower case, as lookups compare it. A taken username
+// on the same domain, or a known URI, is ErrConflict.
 func (s *Store) CreateAccount(ctx context.Context, a *Account) error {
+	a.Domain = strings.ToLower(a.Domain)
 	now := time.Now().UTC()
 	if a.ID == 0 {
 		a.ID = s.NewID()

@@ -24,10 +24,17 @@ func (s *Store) migrator() *migrate.Migrator {
 }
 
 // withMigrationLock serialises migrations between processes sharing one
-// PostgreSQL (an advisory lock held on one connection); SQLite's write lock
-// already serialises them.
+// database: on PostgreSQL an advisory lock held on one connection, on
+// SQLite an exclusive lock on a file beside the database. (SQLite's write
+// lock alone does not do it: bun applies a migration and marks it applied
+// in separate transactions, so a second process could apply it again.)
 func (s *Store) withMigrationLock(ctx context.Context, fn func() error) error {
 	if s.dialect != Postgres {
+		unlock, err := lockFile(s.file + ".migrate-lock")
+		if err != nil {
+			return fmt.Errorf("storage: migration lock: %w", err)
+		}
+		defer unlock()
 		return fn()
 	}
 	conn, err := s.db.Conn(ctx)

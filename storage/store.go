@@ -42,6 +42,7 @@ type Store struct {
 	idb     bun.IDB
 	dialect Dialect
 	ids     *IDGen
+	file    string // the SQLite database file; "" on PostgreSQL
 }
 
 // Open connects to the database named by cfg and checks that it answers.
@@ -81,7 +82,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("storage: cannot reach the %s database: %w", dialect, err)
 	}
-	return &Store{db: db, idb: db, dialect: dialect, ids: NewIDGen()}, nil
+	st := &Store{db: db, idb: db, dialect: dialect, ids: NewIDGen()}
+	if dialect == SQLite {
+		st.file = sqlitePath(cfg.DSN)
+	}
+	return st, nil
 }
 
 // parseDSN turns a Rounds DSN into a database/sql driver name and its DSN.
@@ -93,7 +98,7 @@ func parseDSN(raw string) (Dialect, string, string, error) {
 		}
 		return Postgres, "pgx", raw, nil
 	case strings.HasPrefix(raw, "sqlite:"):
-		path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+		path := sqlitePath(raw)
 		if path == "" {
 			return "", "", "", errors.New("storage: sqlite: DSN needs a file path, as in sqlite:./data/rounds.db")
 		}
@@ -112,6 +117,11 @@ func parseDSN(raw string) (Dialect, string, string, error) {
 	default:
 		return "", "", "", fmt.Errorf("storage: unsupported database %q: use sqlite:PATH or a postgres:// URL", redact(raw))
 	}
+}
+
+// sqlitePath is the file named by a sqlite: DSN.
+func sqlitePath(raw string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
 }
 
 // redact hides a password in a URL-shaped DSN before it reaches a message.
@@ -149,6 +159,6 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *Store
 		return fn(ctx, s)
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids})
+		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file})
 	})
 }

@@ -3,6 +3,14 @@ package web
 import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rounds-md/rounds/core/oauth"
+	"github.com/rounds-md/rounds/web/activitypub"
+	"github.com/rounds-md/rounds/web/discovery"
+	"github.com/rounds-md/rounds/web/mastodon"
+	"github.com/rounds-md/rounds/web/mediafile"
+	oauthweb "github.com/rounds-md/rounds/web/oauth"
+	"github.com/rounds-md/rounds/web/pages"
 )
 
 // routes is the route table: the operational endpoints here, and each
@@ -10,8 +18,20 @@ import (
 // turn. A subpackage's routes.go lists its own routes, so that every route
 // can be found from this file in one step.
 func routes(r *gin.Engine, cfg Config, deps Deps, reg *prometheus.Registry) {
+	// First: it installs the bearer-token middleware for the /api/ routes below.
+	oauthweb.Mount(r, oauth.New(deps.Store, cfg.Instance, cfg.OAuth, deps.Log), cfg.Instance, deps.Log)
+
 	h := &health{store: deps.Store, log: deps.Log}
 	r.GET("/healthz", h.live)
 	r.GET("/readyz", h.ready)
 	r.GET("/metrics", metricsHandler(reg, cfg.MetricsToken))
+
+	pg := pages.New(cfg.Instance, deps.Accounts, deps.Log)
+	pages.Routes(r, pg)
+	discovery.Routes(r, discovery.New(cfg.Instance, deps.Accounts, deps.Store, deps.Log))
+	activitypub.Routes(r, activitypub.New(cfg.Instance, deps.Accounts, deps.Log), pg.Profile)
+	mastodon.Routes(r, mastodon.New(mastodon.Deps{
+		Instance: cfg.Instance, Store: deps.Store, Accounts: deps.Accounts, Media: deps.Media, Log: deps.Log,
+	}))
+	mediafile.Routes(r, mediafile.New(deps.Media, deps.Log))
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/rounds-md/rounds/core/account"
 	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/core/media"
+	"github.com/rounds-md/rounds/core/oauth"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
 )
@@ -21,12 +24,20 @@ type Config struct {
 	// MetricsToken, when set, must be sent as "Authorization: Bearer ..."
 	// to read /metrics. Empty leaves /metrics open (bind it privately).
 	MetricsToken string
+	// TrustedProxies are the IPs or CIDRs of reverse proxies whose
+	// X-Forwarded-For header names the client (for rate limits and logs).
+	// Empty trusts none: the client is the peer address.
+	TrustedProxies []string
+	// OAuth configures the authorization server (oauth.DefaultConfig()
+	// for the defaults; the zero value has the password grant off).
+	OAuth oauth.Config
 }
 
 // Deps are the services the handlers call.
 type Deps struct {
 	Store    *storage.Store
 	Accounts *account.Service
+	Media    *media.Service
 	Log      *slog.Logger
 }
 
@@ -39,6 +50,10 @@ func New(cfg Config, deps Deps) http.Handler {
 	r.RemoveExtraSlash = true
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	// Checked by cmd/rounds, so an error here cannot happen for a valid Config.
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		panic(fmt.Sprintf("web: trusted proxies: %v", err))
+	}
 
 	reg := prometheus.NewRegistry()
 	m := newMetrics(reg, deps.Store)

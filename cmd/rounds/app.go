@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/job"
+	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -16,6 +19,9 @@ type app struct {
 	log      *slog.Logger
 	store    *storage.Store
 	accounts *account.Service
+	// jobs is the background job queue; serve starts it.
+	jobs  *job.Queue
+	media *media.Service
 }
 
 // newLogger builds the process logger from the configuration.
@@ -35,9 +41,16 @@ func openApp(ctx context.Context, cfg Config, e env) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	jobs := job.New(store, cfg.Jobs, log)
+	mediaSvc, err := media.New(store, cfg.Instance, cfg.Media, jobs, log)
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
 	return &app{
 		cfg: cfg, log: log, store: store,
 		accounts: account.New(store, cfg.Instance, log),
+		jobs:     jobs, media: mediaSvc,
 	}, nil
 }
 
@@ -49,7 +62,7 @@ func (a *app) requireMigrated(ctx context.Context) error {
 		return err
 	}
 	if len(pending) > 0 {
-		return fmt.Errorf("%d migrations are pending (first: %s); run \"rounds migrate\"", len(pending), pending[0])
+		return fmt.Errorf("%d migrations are pending (%s); run \"rounds migrate\"", len(pending), strings.Join(pending, ", "))
 	}
 	return nil
 }

@@ -15,6 +15,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/core/job"
+	"github.com/rounds-md/rounds/core/media"
+	"github.com/rounds-md/rounds/core/oauth"
 	"github.com/rounds-md/rounds/federation"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web"
@@ -31,6 +34,8 @@ type Config struct {
 	Instance   instance.Config
 	Web        web.Config
 	Federation federation.Config
+	Media      media.Config
+	Jobs       job.Config
 }
 
 // setting is one configuration value: its YAML key (also the flag name,
@@ -56,6 +61,8 @@ var settings = []setting{
 	{"federation_mode", "ROUNDS_FEDERATION_MODE", instance.FederationOpen, "open or allowlist"},
 	{"allow_private_addresses", "ROUNDS_ALLOW_PRIVATE_ADDRESSES", "false", "let outbound requests reach loopback/private addresses (tests, labs)"},
 	{"metrics_token", "ROUNDS_METRICS_TOKEN", "", "bearer token required to read /metrics (empty: open)"},
+	{"trusted_proxies", "ROUNDS_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (empty: none)"},
+	{"password_grant", "ROUNDS_PASSWORD_GRANT", "true", "allow the OAuth password grant (toot login_cli, Mastodon.py log_in with a password)"},
 	{"log_level", "ROUNDS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log_format", "ROUNDS_LOG_FORMAT", "text", "text or json"},
 }
@@ -124,7 +131,14 @@ func readConfigFile(path string) (map[string]string, error) {
 			unknown = append(unknown, k)
 			continue
 		}
-		out[k] = fmt.Sprint(v)
+		switch v.(type) {
+		case nil: // "key:" with nothing after it sets the empty string
+			out[k] = ""
+		case map[string]any, []any:
+			return nil, fmt.Errorf("%s: %s: %s must be a single value", configEnv, path, k)
+		default:
+			out[k] = fmt.Sprint(v)
+		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
@@ -185,7 +199,22 @@ func buildConfig(v map[string]string) (Config, error) {
 		return bad("allow_private_addresses", "%q is not a boolean", v["allow_private_addresses"])
 	}
 	c.Federation.AllowPrivateAddresses = allow
-	c.Web = web.Config{Instance: c.Instance, MetricsToken: v["metrics_token"]}
+	c.Media = media.Config{Dir: filepath.Join(c.DataDir, "media")}
+	c.Web = web.Config{Instance: c.Instance, MetricsToken: v["metrics_token"], OAuth: oauth.DefaultConfig()}
+	for _, p := range strings.Split(v["trusted_proxies"], ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return bad("trusted_proxies", "%q is not an IP address or CIDR", p)
+			}
+		}
+		c.Web.TrustedProxies = append(c.Web.TrustedProxies, p)
+	}
+	if c.Web.OAuth.PasswordGrant, err = strconv.ParseBool(v["password_grant"]); err != nil {
+		return bad("password_grant", "%q is not a boolean", v["password_grant"])
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(v["log_level"])); err != nil {
 		return bad("log_level", "%q must be debug, info, warn or error", v["log_level"])
 	}

@@ -53,7 +53,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 
-	handler := web.New(cfg.Web, web.Deps{Store: a.store, Accounts: a.accounts, Log: a.log})
+	// Background jobs run once the schema is current, and stop before the
+	// database closes (the deferred close above runs after this).
+	if err := a.jobs.Start(); err != nil {
+		return err
+	}
+	defer a.stopJobs(ctx)
+
+	handler := web.New(cfg.Web, web.Deps{Store: a.store, Accounts: a.accounts, Media: a.media, Log: a.log})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -85,8 +92,19 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	a.stopJobs(ctx)
 	a.log.Info("stopped")
 	return nil
+}
+
+// stopJobs lets running jobs finish for up to shutdownTimeout, then hands
+// the rest back to the queue. Calling it again does nothing.
+func (a *app) stopJobs(ctx context.Context) {
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := a.jobs.Stop(stopCtx); err != nil {
+		a.log.Warn("stopping background jobs", "err", err)
+	}
 }
 
 // firstRunHint logs how to create the first admin when there is none.

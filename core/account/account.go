@@ -170,11 +170,15 @@ func (s *Service) List(ctx context.Context) ([]storage.Account, error) {
 	return s.store.ListAccounts(ctx, storage.AccountFilter{LocalOnly: true})
 }
 
-// SetSuspended suspends or unsuspends a local account.
+// SetSuspended suspends or unsuspends a local account. The instance actor
+// is not an account anyone may suspend: it is ErrNotFound, as in LocalPerson.
 func (s *Service) SetSuspended(ctx context.Context, username string, suspended bool) error {
 	a, err := s.Local(ctx, username)
 	if err != nil {
 		return err
+	}
+	if a.ActorType == storage.ActorApplication {
+		return fmt.Errorf("account %q: %w", username, core.ErrNotFound)
 	}
 	var at *time.Time
 	if suspended {

@@ -10,9 +10,13 @@ import (
 	"net"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/rounds-md/rounds/core/account"
 	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/core/job"
+	"github.com/rounds-md/rounds/core/media"
+	"github.com/rounds-md/rounds/core/oauth"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web"
 )
@@ -24,17 +28,23 @@ type Server struct {
 	Instance instance.Config
 	Store    *storage.Store
 	Accounts *account.Service
-	Log      *slog.Logger
-	HTTP     *httptest.Server
+	// Jobs is the instance's job queue: started, unless WithManualJobs,
+	// and stopped when the test ends.
+	Jobs *job.Queue
+	// Media is the media service; its files live in a temporary folder.
+	Media *media.Service
+	Log   *slog.Logger
+	HTTP  *httptest.Server
 }
 
 // Option changes the configuration of a Server before it starts.
 type Option func(*config)
 
 type config struct {
-	host string
-	inst instance.Config
-	web  web.Config
+	host       string
+	inst       instance.Config
+	web        web.Config
+	manualJobs bool
 }
 
 // WithHost makes the server listen on host (e.g. "127.0.0.2"), so several
@@ -45,6 +55,14 @@ func WithHost(host string) Option { return func(c *config) { c.host = host } }
 // are set from the listener afterwards).
 func WithInstance(fn func(*instance.Config)) Option { return func(c *config) { fn(&c.inst) } }
 
+// WithManualJobs leaves the job queue stopped: jobs wait until the test
+// runs them with Server.Jobs.RunDue, so that it can observe the state
+// before them (a media upload still processing) without racing a worker.
+func WithManualJobs() Option { return func(c *config) { c.manualJobs = true } }
+
+// WithOAuth edits the OAuth configuration (oauth.DefaultConfig() unless changed).
+func WithOAuth(fn func(*oauth.Config)) Option { return func(c *config) { fn(&c.web.OAuth) } }
+
 // Start runs a Rounds instance over store until the test ends.
 func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 	t.Helper()
@@ -54,6 +72,7 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 			Name: "Rounds Test", Description: "A test instance.", ContactEmail: "admin@example.org",
 			Registrations: instance.RegistrationsApproval, FederationMode: instance.FederationOpen, Version: "0.0.0-test",
 		},
+		web: web.Config{OAuth: oauth.DefaultConfig()},
 	}
 	for _, o := range opts {
 		o(&c)
@@ -73,12 +92,31 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 	if _, err := accounts.InstanceActor(context.Background()); err != nil {
 		t.Fatalf("webtest: instance actor: %v", err)
 	}
-	srv := httptest.NewUnstartedServer(web.New(c.web, web.Deps{Store: store, Accounts: accounts, Log: log}))
+	jobs := job.New(store, job.Config{PollInterval: 100 * time.Millisecond}, log)
+	mediaSvc, err := media.New(store, c.inst, media.Config{Dir: t.TempDir()}, jobs, log)
+	if err != nil {
+		t.Fatalf("webtest: media: %v", err)
+	}
+	if !c.manualJobs {
+		if err := jobs.Start(); err != nil {
+			t.Fatalf("webtest: jobs: %v", err)
+		}
+	}
+	// Cleanups run last-registered first: the HTTP server closes, then the
+	// queue stops, then storagetest closes the database.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := jobs.Stop(ctx); err != nil {
+			t.Errorf("webtest: stop jobs: %v", err)
+		}
+	})
+	srv := httptest.NewUnstartedServer(web.New(c.web, web.Deps{Store: store, Accounts: accounts, Media: mediaSvc, Log: log}))
 	_ = srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &Server{URL: srv.URL, Instance: c.inst, Store: store, Accounts: accounts, Log: log, HTTP: srv}
+	return &Server{URL: srv.URL, Instance: c.inst, Store: store, Accounts: accounts, Jobs: jobs, Media: mediaSvc, Log: log, HTTP: srv}
 }
 
 // CreateAccount makes a confirmed, approved local member with the password

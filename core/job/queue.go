@@ -1,0 +1,368 @@
+package job
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/rounds-md/rounds/storage"
+)
+
+// Config holds a Queue's settings. The zero value is usable.
+type Config struct {
+	// Workers caps the jobs this process runs at once, all kinds
+	// together; default 4.
+	Workers int
+	// PollInterval is how often the queue looks for due jobs when nothing
+	// woke it; default 1 second.
+	PollInterval time.Duration
+	// Lease is how long a claim lasts without renewal; a running job's
+	// lease is renewed every Lease/3, and the jobs of a crashed process
+	// become runnable again once their lease has expired. Default 1 minute.
+	Lease time.Duration
+	// Owner names this process in claims; default host-pid-random.
+	Owner string
+	// Now is the clock; default time.Now. Tests move it forward.
+	Now func() time.Time
+}
+
+// withDefaults fills in the zero fields of c.
+func (c Config) withDefaults() Config {
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = time.Second
+	}
+	if c.Lease <= 0 {
+		c.Lease = time.Minute
+	}
+	if c.Owner == "" {
+		host, _ := os.Hostname()
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		c.Owner = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Options change how one job is enqueued. The zero value means: run now,
+// at the kind's priority and maximum attempts, with no key.
+type Options struct {
+	// RunAt is the earliest time the job may run (scheduled work).
+	RunAt time.Time
+	// Priority overrides the kind's priority.
+	Priority Priority
+	// MaxAttempts overrides the kind's maximum attempts.
+	MaxAttempts int
+	// Key, when set, makes the job unique among the live jobs of its kind
+	// (a second Enqueue with the same key fails with storage.ErrConflict)
+	// and lets Cancel find it.
+	Key string
+}
+
+// Queue registers kinds of jobs, enqueues them and, once started, runs
+// them. It is safe for concurrent use.
+type Queue struct {
+	store *storage.Store
+	cfg   Config
+	log   *slog.Logger
+
+	mu      sync.Mutex
+	kinds   map[string]Kind
+	running map[string]int // jobs running now, by kind
+	total   int
+	started bool
+	stopped bool
+
+	wake    chan struct{}
+	quit    chan struct{} // closed by Stop: claim no more
+	loopEnd chan struct{} // closed when the claim loop has returned
+	hardCtx context.Context
+	hard    context.CancelFunc // cancels running handlers
+	jobs    sync.WaitGroup
+}
+
+// New returns a Queue over store. Register kinds, then Start it.
+func New(store *storage.Store, cfg Config, log *slog.Logger) *Queue {
+	hardCtx, hard := context.WithCancel(context.Background())
+	return &Queue{
+		store: store, cfg: cfg.withDefaults(), log: log,
+		kinds: map[string]Kind{}, running: map[string]int{},
+		wake: make(chan struct{}, 1), quit: make(chan struct{}), loopEnd: make(chan struct{}),
+		hardCtx: hardCtx, hard: hard,
+	}
+}
+
+// Register adds a kind of job. Register every kind before Start; a kind
+// must be registered in every process that enqueues or runs it.
+func (q *Queue) Register(k Kind) error {
+	if k.Name == "" || k.Handler == nil {
+		return errors.New("job: register: a kind needs a name and a handler")
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if _, dup := q.kinds[k.Name]; dup {
+		return fmt.Errorf("job: register: kind %q registered twice", k.Name)
+	}
+	if q.started {
+		return fmt.Errorf("job: register %q: the queue has started", k.Name)
+	}
+	q.kinds[k.Name] = k.withDefaults(q.cfg.Workers)
+	return nil
+}
+
+// kind returns the registered kind called name.
+func (q *Queue) kind(name string) (Kind, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	k, ok := q.kinds[name]
+	return k, ok
+}
+
+// Enqueue adds a job of kind with args (marshalled to JSON) through store.
+// Pass the Store of a storage.InTx transaction to enqueue the job together
+// with the rows that call for it: if the transaction rolls back, there is
+// no job. It returns the job's ID.
+func (q *Queue) Enqueue(ctx context.Context, store *storage.Store, kind string, args any, opts Options) (int64, error) {
+	k, ok := q.kind(kind)
+	if !ok {
+		return 0, fmt.Errorf("job: enqueue: unknown kind %q", kind)
+	}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return 0, fmt.Errorf("job: enqueue %s: arguments: %w", kind, err)
+	}
+	j := &storage.Job{
+		Kind: kind, Args: string(raw), Priority: int(k.Priority), MaxAttempts: k.MaxAttempts,
+		RunAt: opts.RunAt,
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = q.cfg.Now()
+	}
+	if opts.Priority != 0 {
+		j.Priority = int(opts.Priority)
+	}
+	if opts.MaxAttempts > 0 {
+		j.MaxAttempts = opts.MaxAttempts
+	}
+	if opts.Key != "" {
+		j.Key = &opts.Key
+	}
+	if err := store.EnqueueJob(ctx, j); err != nil {
+		return 0, fmt.Errorf("job: enqueue: %w", err)
+	}
+	q.Wake()
+	return j.ID, nil
+}
+
+// Cancel removes the waiting job of kind with key; storage.ErrNotFound
+// when there is none (it ran, is running, or never existed).
+func (q *Queue) Cancel(ctx context.Context, store *storage.Store, kind, key string) error {
+	if err := store.CancelJob(ctx, kind, key); err != nil {
+		return fmt.Errorf("job: cancel: %w", err)
+	}
+	return nil
+}
+
+// Wake makes a started queue look for due jobs now rather than at its next
+// poll. Enqueue calls it; call it again after committing a transaction
+// that enqueued, so the job starts without waiting for the poll.
+func (q *Queue) Wake() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Start begins claiming and running jobs in the background until Stop.
+func (q *Queue) Start() error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.started {
+		return errors.New("job: start: already started")
+	}
+	q.started = true
+	go q.loop()
+	return nil
+}
+
+// Stop claims no more jobs and waits for the running ones to finish. When
+// ctx ends first, it cancels their contexts and hands the jobs back to the
+// queue unrun (runnable at once, the attempt not counted). Call it before
+// closing the database.
+func (q *Queue) Stop(ctx context.Context) error {
+	q.mu.Lock()
+	if q.stopped {
+		q.mu.Unlock()
+		return nil
+	}
+	q.stopped = true
+	started := q.started
+	q.mu.Unlock()
+	close(q.quit)
+	if started {
+		<-q.loopEnd
+	}
+	done := make(chan struct{})
+	go func() { q.jobs.Wait(); close(done) }()
+	select {
+	case <-done:
+		q.hard()
+		return nil
+	case <-ctx.Done():
+	}
+	q.hard()
+	// Handlers see their context cancelled; give them a moment to return
+	// and their jobs to be released.
+	select {
+	case <-done:
+		return nil
+	case <-time.After(10 * time.Second):
+		return errors.New("job: stop: some handlers ignored cancellation; their jobs become runnable when their leases expire")
+	}
+}
+
+// loop claims due jobs while there are free workers, then waits for a
+// wake-up, a finished job or the poll interval.
+func (q *Queue) loop() {
+	defer close(q.loopEnd)
+	ctx := q.hardCtx
+	lastSweep := time.Time{}
+	retrySoon := false
+	for {
+		select {
+		case <-q.quit:
+			return
+		default:
+		}
+		if now := q.cfg.Now(); now.Sub(lastSweep) >= q.cfg.Lease/2 {
+			lastSweep = now
+			if n, err := q.store.DiscardStaleJobs(ctx, now); err != nil {
+				q.log.WarnContext(ctx, "job: discard stale jobs", "err", err)
+			} else if n > 0 {
+				q.log.WarnContext(ctx, "job: discarded jobs whose last attempt's lease expired", "count", n)
+			}
+		}
+		claimed := q.fill(ctx)
+		wait := q.cfg.PollInterval
+		if retrySoon && claimed == 0 {
+			// A wake-up from Enqueue inside a transaction may come before
+			// the commit: look once more shortly.
+			wait = min(wait, 100*time.Millisecond)
+		}
+		retrySoon = false
+		t := time.NewTimer(wait)
+		select {
+		case <-q.quit:
+			t.Stop()
+			return
+		case <-q.wake:
+			retrySoon = true
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// freeKinds lists the kinds that may start another job now, sorted.
+func (q *Queue) freeKinds() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.total >= q.cfg.Workers {
+		return nil
+	}
+	var out []string
+	for name, k := range q.kinds {
+		if q.running[name] < k.Concurrency {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// fill claims and starts jobs until no worker or no due job is left, and
+// returns how many it started.
+func (q *Queue) fill(ctx context.Context) int {
+	n := 0
+	for {
+		select {
+		case <-q.quit:
+			return n
+		default:
+		}
+		kinds := q.freeKinds()
+		if len(kinds) == 0 {
+			return n
+		}
+		now := q.cfg.Now()
+		sj, err := q.store.ClaimJob(ctx, kinds, q.cfg.Owner, now, now.Add(q.cfg.Lease))
+		if errors.Is(err, storage.ErrNotFound) {
+			return n
+		}
+		if err != nil {
+			q.log.WarnContext(ctx, "job: claim", "err", err)
+			return n
+		}
+		k, _ := q.kind(sj.Kind)
+		q.mu.Lock()
+		q.running[k.Name]++
+		q.total++
+		q.mu.Unlock()
+		q.jobs.Add(1)
+		n++
+		go func() {
+			defer q.jobs.Done()
+			defer func() {
+				q.mu.Lock()
+				q.running[k.Name]--
+				q.total--
+				q.mu.Unlock()
+				q.Wake()
+			}()
+			q.run(ctx, k, sj)
+		}()
+	}
+}
+
+// RunDue runs due jobs of the registered kinds one after another in the
+// calling goroutine until none is due, and returns how many it ran. It is
+// for tests and one-off commands; a serving process uses Start.
+func (q *Queue) RunDue(ctx context.Context) (int, error) {
+	q.mu.Lock()
+	var kinds []string
+	for name := range q.kinds {
+		kinds = append(kinds, name)
+	}
+	q.mu.Unlock()
+	sort.Strings(kinds)
+	n := 0
+	for {
+		now := q.cfg.Now()
+		if _, err := q.store.DiscardStaleJobs(ctx, now); err != nil {
+			return n, fmt.Errorf("job: run due: %w", err)
+		}
+		sj, err := q.store.ClaimJob(ctx, kinds, q.cfg.Owner, now, now.Add(q.cfg.Lease))
+		if errors.Is(err, storage.ErrNotFound) {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("job: run due: %w", err)
+		}
+		k, _ := q.kind(sj.Kind)
+		q.run(ctx, k, sj)
+		n++
+	}
+}

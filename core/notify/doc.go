@@ -1,0 +1,9 @@
+// Package notify holds notifications: the rule for creating one (Create,
+// called by the same core code that performs the action, inside its
+// transaction), and reading, dismissing and counting them.
+//
+// Creating a new kind (favourite, reblog, poll, ...) is one Create call
+// with its Type from the code that performs the action.
+//
+// It imports core, core/profile, core/timeline and storage.
+package notify

@@ -1,0 +1,12 @@
+// Package post holds what writing a status does: the text rules (plain
+// text in, Mastodon-style HTML out, mentions, hashtags, the length limit),
+// replies and threads, the default visibility, Idempotency-Key, and — in
+// one transaction with the status — its fan-out into home feeds and the
+// notifications it causes. Deleting a status undoes the fan-out.
+//
+// Insert is the entry point the inbox shares for statuses from other
+// servers: same storage, same fan-out, same notifications.
+//
+// It imports core, core/instance, core/visibility, core/profile,
+// core/timeline, core/notify and storage.
+package post

@@ -1,0 +1,269 @@
+package post
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/profile"
+	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/core/visibility"
+	"github.com/rounds-md/rounds/storage"
+)
+
+// IdempotencyWindow is how long an Idempotency-Key returns the status it
+// first created, as in Mastodon.
+const IdempotencyWindow = time.Hour
+
+// Service writes and deletes statuses over a Store.
+type Service struct {
+	store     *storage.Store
+	inst      instance.Config
+	profiles  *profile.Service
+	timelines *timeline.Service
+	log       *slog.Logger
+}
+
+// New returns a Service.
+func New(store *storage.Store, inst instance.Config, profiles *profile.Service, timelines *timeline.Service, log *slog.Logger) *Service {
+	return &Service{store: store, inst: inst, profiles: profiles, timelines: timelines, log: log}
+}
+
+// Draft is a status as a client submits it.
+type Draft struct {
+	Text        string
+	SpoilerText string
+	// Sensitive is nil when the client did not say; the author's default
+	// applies (and a content warning always makes a status sensitive).
+	Sensitive *bool
+	// Visibility is "" for the author's default (public when unset).
+	Visibility string
+	// Language is an ISO 639 code, "" for the author's default.
+	Language    string
+	InReplyToID int64
+	// MediaIDs must be empty until media attachments exist.
+	MediaIDs []string
+	// IdempotencyKey, when set, makes a repeat within IdempotencyWindow
+	// return the first status instead of a new one.
+	IdempotencyKey string
+	// ApplicationID is the OAuth app that posted, if any.
+	ApplicationID *int64
+}
+
+var languageRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+
+// Create writes a status by a local author and returns it as the author
+// sees it.
+func (s *Service) Create(ctx context.Context, author *storage.Account, d Draft) (*timeline.Status, error) {
+	keyHash := ""
+	if d.IdempotencyKey != "" {
+		sum := sha256.Sum256([]byte(d.IdempotencyKey))
+		keyHash = hex.EncodeToString(sum[:])
+		if st, err := s.idempotent(ctx, author, keyHash); err != nil || st != nil {
+			return st, err
+		}
+	}
+	st, mentions, tags, err := s.build(ctx, author, d)
+	if err != nil {
+		return nil, fmt.Errorf("post: create: %w", err)
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		if err := s.insert(ctx, tx, author, st, mentions, tags); err != nil {
+			return err
+		}
+		if keyHash != "" {
+			return tx.SaveIdempotencyKey(ctx, author.ID, keyHash, st.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		if keyHash != "" && errors.Is(err, storage.ErrConflict) {
+			// Another request with the same key won the race.
+			if st, err := s.idempotent(ctx, author, keyHash); err != nil || st != nil {
+				return st, err
+			}
+		}
+		return nil, fmt.Errorf("post: create: %w", err)
+	}
+	s.log.InfoContext(ctx, "status created", "status_id", st.ID, "account_id", author.ID, "visibility", st.Visibility)
+	return s.timelines.Get(ctx, author, st.ID)
+}
+
+// idempotent returns the status made earlier with the same key, or nil.
+func (s *Service) idempotent(ctx context.Context, author *storage.Account, keyHash string) (*timeline.Status, error) {
+	id, err := s.store.IdempotentStatusID(ctx, author.ID, keyHash, time.Now().Add(-IdempotencyWindow))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("post: idempotency: %w", err)
+	}
+	st, err := s.timelines.Get(ctx, author, id)
+	if errors.Is(err, core.ErrNotFound) {
+		return nil, nil // deleted since: post anew
+	}
+	return st, err
+}
+
+// build validates a draft and turns it into a status row.
+func (s *Service) build(ctx context.Context, author *storage.Account, d Draft) (*storage.Status, []*storage.Account, []string, error) {
+	if len(d.MediaIDs) > 0 {
+		return nil, nil, nil, core.Invalid("media_ids", "are not supported yet")
+	}
+	text := strings.TrimSpace(d.Text)
+	if text == "" {
+		return nil, nil, nil, core.Invalid("Text", "can't be blank")
+	}
+	if !utf8.ValidString(text) || !utf8.ValidString(d.SpoilerText) {
+		return nil, nil, nil, core.Invalid("Text", "is not valid UTF-8")
+	}
+	if CountChars(text)+utf8.RuneCountInString(d.SpoilerText) > MaxChars {
+		return nil, nil, nil, core.Invalid("Text", fmt.Sprintf("character limit of %d exceeded", MaxChars))
+	}
+	prefs, err := s.store.PreferencesOf(ctx, author.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	vis := d.Visibility
+	if vis == "" {
+		vis = prefs.DefaultVisibility
+	}
+	if _, ok := visibility.Parse(vis); !ok {
+		return nil, nil, nil, core.Invalid("Visibility", "must be public, unlisted, private or direct")
+	}
+	lang := d.Language
+	if lang == "" && prefs.DefaultLanguage != nil {
+		lang = *prefs.DefaultLanguage
+	}
+	if lang != "" && !languageRe.MatchString(lang) {
+		return nil, nil, nil, core.Invalid("Language", "is not a valid language code")
+	}
+	sensitive := prefs.DefaultSensitive
+	if d.Sensitive != nil {
+		sensitive = *d.Sensitive
+	}
+	spoiler := strings.TrimSpace(d.SpoilerText)
+	if spoiler != "" {
+		sensitive = true
+	}
+	st := &storage.Status{
+		ID: s.store.NewID(), AccountID: author.ID, Local: true, Text: text, SpoilerText: spoiler,
+		Sensitive: sensitive, Visibility: vis, ApplicationID: d.ApplicationID,
+	}
+	if lang != "" {
+		st.Language = &lang
+	}
+	if d.InReplyToID != 0 {
+		parent, err := s.timelines.Get(ctx, author, d.InReplyToID)
+		if err != nil {
+			return nil, nil, nil, err // not found, or not in its audience: 404
+		}
+		st.InReplyToID = &parent.ID
+		st.InReplyToAccountID = &parent.AccountID
+		st.ConversationID = parent.ConversationID
+	}
+	f := Format(text, s.resolver(ctx), Linker{Profile: s.ProfileURL, Tag: s.TagURL})
+	st.Content = f.HTML
+	return st, f.Mentions, f.Tags, nil
+}
+
+// resolver finds mentioned accounts: local ones by username (with or
+// without this instance's domain), remote ones already known.
+func (s *Service) resolver(ctx context.Context) Resolver {
+	return func(username, domain string) *storage.Account {
+		if s.profiles.IsLocalDomain(domain) {
+			domain = ""
+		}
+		a, err := s.store.AccountByUsername(ctx, username, domain)
+		if err != nil || !profile.Shown(a) {
+			return nil
+		}
+		return a
+	}
+}
+
+// ProfileURL is an account's profile page: derived for local accounts,
+// as the remote server gave it otherwise.
+func (s *Service) ProfileURL(a *storage.Account) string {
+	if a.Local() {
+		return s.inst.ProfileURL(a.Username)
+	}
+	if a.URL != nil && *a.URL != "" {
+		return *a.URL
+	}
+	if a.URI != nil {
+		return *a.URI
+	}
+	return ""
+}
+
+// TagURL is a hashtag's page on this instance.
+func (s *Service) TagURL(name string) string { return s.inst.BaseURL() + "/tags/" + name }
+
+// Insert stores a status with its mentions and hashtags, fans it out and
+// notifies, in one transaction. Create uses it for local statuses; the
+// inbox uses it for statuses from other servers (content already HTML).
+func (s *Service) Insert(ctx context.Context, author *storage.Account, st *storage.Status, mentions []*storage.Account, tags []string) error {
+	return s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		return s.insert(ctx, tx, author, st, mentions, tags)
+	})
+}
+
+func (s *Service) insert(ctx context.Context, tx *storage.Store, author *storage.Account, st *storage.Status, mentions []*storage.Account, tags []string) error {
+	ids := make([]int64, len(mentions))
+	for i, m := range mentions {
+		ids[i] = m.ID
+	}
+	if err := tx.InsertStatus(ctx, storage.NewStatus{Status: st, MentionIDs: ids, Tags: tags}); err != nil {
+		return err
+	}
+	vis := visibility.Visibility(st.Visibility)
+	toFollowers := visibility.ReachesFollowers(vis)
+	// "Notify me when they post": top-level posts and self-replies only.
+	notifyFollowers := toFollowers && (st.InReplyToAccountID == nil || *st.InReplyToAccountID == st.AccountID)
+	if err := tx.FanOut(ctx, st, toFollowers, notifyFollowers, ids); err != nil {
+		return err
+	}
+	for _, m := range mentions {
+		if err := notify.Create(ctx, tx, notify.Mention, m, author.ID, st.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Delete removes a status by its author and returns it as it was (with
+// its source text, for delete-and-redraft). Anyone else gets ErrNotFound.
+func (s *Service) Delete(ctx context.Context, author *storage.Account, id int64) (*timeline.Status, error) {
+	st, err := s.timelines.Get(ctx, author, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.AccountID != author.ID {
+		return nil, fmt.Errorf("post: delete: %w", core.Errorf(core.ErrNotFound, "Record not found"))
+	}
+	if err := s.store.DeleteStatus(ctx, id); err != nil {
+		return nil, fmt.Errorf("post: delete: %w", err)
+	}
+	s.log.InfoContext(ctx, "status deleted", "status_id", id, "account_id", author.ID)
+	return st, nil
+}
+
+// Preferences returns the author's posting and reading defaults.
+func (s *Service) Preferences(ctx context.Context, a *storage.Account) (*storage.Preferences, error) {
+	p, err := s.store.PreferencesOf(ctx, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("post: preferences: %w", err)
+	}
+	return p, nil
+}

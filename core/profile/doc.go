@@ -1,0 +1,7 @@
+// Package profile holds what an account's profile shows through the API:
+// the account with its counts (statuses, followers, following, last post),
+// and which accounts may be looked up at all (not the instance actor, not
+// the suspended).
+//
+// It imports core, core/instance and storage.
+package profile

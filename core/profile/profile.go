@@ -1,0 +1,125 @@
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/storage"
+)
+
+// Account is an account with the counts its profile shows.
+type Account struct {
+	*storage.Account
+	Stats storage.AccountStats
+}
+
+// Service loads profiles over a Store.
+type Service struct {
+	store *storage.Store
+	inst  instance.Config
+}
+
+// New returns a Service.
+func New(store *storage.Store, inst instance.Config) *Service {
+	return &Service{store: store, inst: inst}
+}
+
+// Shown reports whether an account may be shown through the API at all:
+// not the instance actor and not a suspended account.
+func Shown(a *storage.Account) bool {
+	return a != nil && a.ActorType != storage.ActorApplication && !a.Suspended()
+}
+
+// Get returns the shown account with that ID; ErrNotFound otherwise.
+func (s *Service) Get(ctx context.Context, id int64) (*Account, error) {
+	a, err := s.store.AccountByID(ctx, id)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, fmt.Errorf("profile: %w", core.Errorf(core.ErrNotFound, "Record not found"))
+		}
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	return s.shown(ctx, a)
+}
+
+// Lookup finds a shown account by acct: "user", "@user", "user@domain"
+// (this instance's domain or host names a local account). Remote accounts
+// are found only when already known; resolving them is federation's job.
+func (s *Service) Lookup(ctx context.Context, acct string) (*Account, error) {
+	acct = strings.TrimPrefix(strings.TrimSpace(acct), "@")
+	user, domain, _ := strings.Cut(acct, "@")
+	if user == "" {
+		return nil, fmt.Errorf("profile: lookup: %w", core.Errorf(core.ErrNotFound, "Record not found"))
+	}
+	if s.IsLocalDomain(domain) {
+		domain = ""
+	}
+	a, err := s.store.AccountByUsername(ctx, user, domain)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, fmt.Errorf("profile: lookup: %w", core.Errorf(core.ErrNotFound, "Record not found"))
+		}
+		return nil, fmt.Errorf("profile: lookup: %w", err)
+	}
+	return s.shown(ctx, a)
+}
+
+// IsLocalDomain reports whether domain names this instance ("" does).
+func (s *Service) IsLocalDomain(domain string) bool {
+	return domain == "" || strings.EqualFold(domain, s.inst.Domain) || strings.EqualFold(domain, s.inst.Host())
+}
+
+func (s *Service) shown(ctx context.Context, a *storage.Account) (*Account, error) {
+	if !Shown(a) {
+		return nil, fmt.Errorf("profile: %w", core.Errorf(core.ErrNotFound, "Record not found"))
+	}
+	out, err := s.Load(ctx, []*storage.Account{a})
+	if err != nil {
+		return nil, err
+	}
+	return &out[0], nil
+}
+
+// Load adds the counts to each account, keeping the order.
+func (s *Service) Load(ctx context.Context, accts []*storage.Account) ([]Account, error) {
+	ids := make([]int64, len(accts))
+	for i, a := range accts {
+		ids[i] = a.ID
+	}
+	stats, err := s.store.AccountStatsOf(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	out := make([]Account, len(accts))
+	for i, a := range accts {
+		out[i] = Account{Account: a, Stats: stats[a.ID]}
+	}
+	return out, nil
+}
+
+// LoadIDs loads the shown accounts among ids, keyed by ID.
+func (s *Service) LoadIDs(ctx context.Context, ids []int64) (map[int64]Account, error) {
+	m, err := s.store.AccountsByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	accts := make([]*storage.Account, 0, len(m))
+	for _, a := range m {
+		if Shown(a) {
+			accts = append(accts, a)
+		}
+	}
+	loaded, err := s.Load(ctx, accts)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]Account, len(loaded))
+	for _, a := range loaded {
+		out[a.ID] = a
+	}
+	return out, nil
+}

@@ -1,0 +1,128 @@
+package timeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rounds-md/rounds/core/profile"
+	"github.com/rounds-md/rounds/core/visibility"
+	"github.com/rounds-md/rounds/storage"
+)
+
+// Status is a status as a viewer sees it: with its author's profile, the
+// accounts it mentions, its hashtags and its reply count.
+type Status struct {
+	storage.Status
+	Account      profile.Account
+	Mentions     []*storage.Account
+	Tags         []string
+	RepliesCount int
+}
+
+// Service reads statuses for viewers over a Store.
+type Service struct {
+	store    *storage.Store
+	profiles *profile.Service
+}
+
+// New returns a Service.
+func New(store *storage.Store, profiles *profile.Service) *Service {
+	return &Service{store: store, profiles: profiles}
+}
+
+// Viewer returns the visibility viewer for acct (nil for anonymous) with
+// its relations to the authors.
+func (s *Service) Viewer(ctx context.Context, acct *storage.Account, authors []int64) (visibility.Viewer, error) {
+	if acct == nil {
+		return visibility.Viewer{}, nil
+	}
+	ties, err := s.store.TiesOf(ctx, acct.ID, authors)
+	if err != nil {
+		return visibility.Viewer{}, fmt.Errorf("timeline: viewer: %w", err)
+	}
+	return visibility.Viewer{
+		AccountID: acct.ID, Local: acct.Local(),
+		Following: ties.Following, BlockedBy: ties.BlockedBy, Blocking: ties.Blocking,
+	}, nil
+}
+
+// Visible keeps the statuses viewer (nil for anonymous) may see, in their
+// order, and hydrates them. Statuses of accounts that are not shown
+// (suspended) are dropped too.
+func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []storage.Status) ([]Status, error) {
+	if len(sts) == 0 {
+		return []Status{}, nil
+	}
+	ids := make([]int64, len(sts))
+	authorSet := map[int64]bool{}
+	var authors []int64
+	for i, st := range sts {
+		ids[i] = st.ID
+		if !authorSet[st.AccountID] {
+			authorSet[st.AccountID] = true
+			authors = append(authors, st.AccountID)
+		}
+	}
+	v, err := s.Viewer(ctx, viewer, authors)
+	if err != nil {
+		return nil, err
+	}
+	mentions, err := s.store.MentionIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	var kept []storage.Status
+	need := map[int64]bool{}
+	for _, st := range sts {
+		p := visibility.Post{AuthorID: st.AccountID, Visibility: visibility.Visibility(st.Visibility), Mentioned: mentions[st.ID]}
+		if st.DeletedAt != nil || !visibility.MaySee(v, p) {
+			continue
+		}
+		kept = append(kept, st)
+		need[st.AccountID] = true
+		for _, m := range mentions[st.ID] {
+			need[m] = true
+		}
+	}
+	if len(kept) == 0 {
+		return []Status{}, nil
+	}
+	accountIDs := make([]int64, 0, len(need))
+	for id := range need {
+		accountIDs = append(accountIDs, id)
+	}
+	accts, err := s.profiles.LoadIDs(ctx, accountIDs)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	keptIDs := make([]int64, len(kept))
+	for i, st := range kept {
+		keptIDs[i] = st.ID
+	}
+	tags, err := s.store.TagNames(ctx, keptIDs)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	replies, err := s.store.RepliesCounts(ctx, keptIDs)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	out := make([]Status, 0, len(kept))
+	for _, st := range kept {
+		author, ok := accts[st.AccountID]
+		if !ok {
+			continue // suspended or gone
+		}
+		hs := Status{Status: st, Account: author, Tags: tags[st.ID], RepliesCount: replies[st.ID], Mentions: []*storage.Account{}}
+		for _, m := range mentions[st.ID] {
+			if a, ok := accts[m]; ok {
+				hs.Mentions = append(hs.Mentions, a.Account)
+			}
+		}
+		if hs.Tags == nil {
+			hs.Tags = []string{}
+		}
+		out = append(out, hs)
+	}
+	return out, nil
+}

@@ -1,0 +1,357 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Follow is an accepted follow: AccountID follows TargetAccountID.
+type Follow struct {
+	bun.BaseModel `bun:"table:follows"`
+
+	ID              int64     `bun:"id,pk"`
+	AccountID       int64     `bun:"account_id,notnull"`
+	TargetAccountID int64     `bun:"target_account_id,notnull"`
+	ShowReblogs     bool      `bun:"show_reblogs,notnull"`
+	Notify          bool      `bun:"notify,notnull"`
+	URI             *string   `bun:"uri"`
+	CreatedAt       time.Time `bun:"created_at,notnull"`
+	UpdatedAt       time.Time `bun:"updated_at,notnull"`
+}
+
+// FollowRequest is a follow waiting for the target's approval (a locked
+// target, or a remote one that has not answered yet).
+type FollowRequest struct {
+	bun.BaseModel `bun:"table:follow_requests"`
+
+	ID              int64     `bun:"id,pk"`
+	AccountID       int64     `bun:"account_id,notnull"`
+	TargetAccountID int64     `bun:"target_account_id,notnull"`
+	ShowReblogs     bool      `bun:"show_reblogs,notnull"`
+	Notify          bool      `bun:"notify,notnull"`
+	URI             *string   `bun:"uri"`
+	CreatedAt       time.Time `bun:"created_at,notnull"`
+	UpdatedAt       time.Time `bun:"updated_at,notnull"`
+}
+
+// Block is AccountID blocking TargetAccountID.
+type Block struct {
+	bun.BaseModel `bun:"table:blocks"`
+
+	ID              int64     `bun:"id,pk"`
+	AccountID       int64     `bun:"account_id,notnull"`
+	TargetAccountID int64     `bun:"target_account_id,notnull"`
+	URI             *string   `bun:"uri"`
+	CreatedAt       time.Time `bun:"created_at,notnull"`
+}
+
+// UpsertFollow stores a follow, or updates the options of an existing one
+// between the same accounts.
+func (s *Store) UpsertFollow(ctx context.Context, f *Follow) error {
+	now := time.Now().UTC()
+	if f.ID == 0 {
+		f.ID = s.NewID()
+	}
+	f.CreatedAt, f.UpdatedAt = now, now
+	_, err := s.idb.NewInsert().Model(f).
+		On("CONFLICT (account_id, target_account_id) DO UPDATE").
+		Set("show_reblogs = EXCLUDED.show_reblogs").Set("notify = EXCLUDED.notify").Set("updated_at = EXCLUDED.updated_at").
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("storage: follow: %w", classify(err))
+	}
+	return nil
+}
+
+// UpsertFollowRequest stores a follow request, or updates the options of a
+// pending one between the same accounts. It reports whether it was new.
+func (s *Store) UpsertFollowRequest(ctx context.Context, r *FollowRequest) (bool, error) {
+	old, err := s.FollowRequestBetween(ctx, r.AccountID, r.TargetAccountID)
+	if err == nil {
+		_, err := s.idb.NewUpdate().Model((*FollowRequest)(nil)).
+			Set("show_reblogs = ?", r.ShowReblogs).Set("notify = ?", r.Notify).Set("updated_at = ?", time.Now().UTC()).
+			Where("id = ?", old.ID).Exec(ctx)
+		if err != nil {
+			return false, fmt.Errorf("storage: follow request: %w", classify(err))
+		}
+		*r = *old
+		return false, nil
+	}
+	now := time.Now().UTC()
+	r.ID, r.CreatedAt, r.UpdatedAt = s.NewID(), now, now
+	if _, err := s.idb.NewInsert().Model(r).Exec(ctx); err != nil {
+		return false, fmt.Errorf("storage: follow request: %w", classify(err))
+	}
+	return true, nil
+}
+
+// FollowBetween returns the follow of accountID to targetID.
+func (s *Store) FollowBetween(ctx context.Context, accountID, targetID int64) (*Follow, error) {
+	f := new(Follow)
+	err := s.idb.NewSelect().Model(f).Where("account_id = ?", accountID).Where("target_account_id = ?", targetID).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: follow: %w", classify(err))
+	}
+	return f, nil
+}
+
+// FollowRequestBetween returns the pending request of accountID to targetID.
+func (s *Store) FollowRequestBetween(ctx context.Context, accountID, targetID int64) (*FollowRequest, error) {
+	r := new(FollowRequest)
+	err := s.idb.NewSelect().Model(r).Where("account_id = ?", accountID).Where("target_account_id = ?", targetID).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: follow request: %w", classify(err))
+	}
+	return r, nil
+}
+
+// DeleteFollow removes the follow of accountID to targetID, reporting
+// whether there was one.
+func (s *Store) DeleteFollow(ctx context.Context, accountID, targetID int64) (bool, error) {
+	return s.deleteBetween(ctx, "follows", accountID, targetID)
+}
+
+// DeleteFollowRequest removes the pending request of accountID to
+// targetID, reporting whether there was one.
+func (s *Store) DeleteFollowRequest(ctx context.Context, accountID, targetID int64) (bool, error) {
+	return s.deleteBetween(ctx, "follow_requests", accountID, targetID)
+}
+
+// DeleteBlock removes accountID's block of targetID, reporting whether
+// there was one.
+func (s *Store) DeleteBlock(ctx context.Context, accountID, targetID int64) (bool, error) {
+	return s.deleteBetween(ctx, "blocks", accountID, targetID)
+}
+
+func (s *Store) deleteBetween(ctx context.Context, table string, accountID, targetID int64) (bool, error) {
+	res, err := s.idb.NewDelete().TableExpr(table).
+		Where("account_id = ?", accountID).Where("target_account_id = ?", targetID).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("storage: delete from %s: %w", table, classify(err))
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// InsertBlock stores a block; an existing one is left as it is.
+func (s *Store) InsertBlock(ctx context.Context, b *Block) error {
+	b.ID, b.CreatedAt = s.NewID(), time.Now().UTC()
+	if _, err := s.idb.NewInsert().Model(b).On("CONFLICT (account_id, target_account_id) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("storage: block: %w", classify(err))
+	}
+	return nil
+}
+
+// Ties are one account's relations to a set of others, each a set of the
+// others' IDs.
+type Ties struct {
+	Following   map[int64]bool // the account follows them
+	FollowedBy  map[int64]bool // they follow the account
+	Requested   map[int64]bool // the account asked to follow them
+	RequestedBy map[int64]bool // they asked to follow the account
+	Blocking    map[int64]bool // the account blocks them
+	BlockedBy   map[int64]bool // they block the account
+	Notifying   map[int64]bool // the account's follow of them notifies on posts
+	NoReblogs   map[int64]bool // the account's follow of them hides boosts
+}
+
+// TiesOf loads accountID's relations to each of others.
+func (s *Store) TiesOf(ctx context.Context, accountID int64, others []int64) (Ties, error) {
+	t := Ties{
+		Following: map[int64]bool{}, FollowedBy: map[int64]bool{}, Requested: map[int64]bool{},
+		RequestedBy: map[int64]bool{}, Blocking: map[int64]bool{}, BlockedBy: map[int64]bool{},
+		Notifying: map[int64]bool{}, NoReblogs: map[int64]bool{},
+	}
+	if accountID == 0 || len(others) == 0 {
+		return t, nil
+	}
+	type row struct {
+		AccountID   int64 `bun:"account_id"`
+		TargetID    int64 `bun:"target_account_id"`
+		Notify      bool  `bun:"notify"`
+		ShowReblogs bool  `bun:"show_reblogs"`
+	}
+	load := func(table string, extra bool, out, in map[int64]bool) error {
+		var rows []row
+		cols := "account_id, target_account_id"
+		if extra {
+			cols += ", notify, show_reblogs"
+		}
+		err := s.idb.NewSelect().TableExpr(table).ColumnExpr(cols).
+			Where("(account_id = ? AND target_account_id IN (?)) OR (target_account_id = ? AND account_id IN (?))",
+				accountID, bun.In(others), accountID, bun.In(others)).Scan(ctx, &rows)
+		if err != nil {
+			return fmt.Errorf("storage: ties: %w", classify(err))
+		}
+		for _, r := range rows {
+			if r.AccountID == accountID {
+				out[r.TargetID] = true
+				if extra && table == "follows" {
+					if r.Notify {
+						t.Notifying[r.TargetID] = true
+					}
+					if !r.ShowReblogs {
+						t.NoReblogs[r.TargetID] = true
+					}
+				}
+			}
+			if r.TargetID == accountID {
+				in[r.AccountID] = true
+			}
+		}
+		return nil
+	}
+	if err := load("follows", true, t.Following, t.FollowedBy); err != nil {
+		return t, err
+	}
+	if err := load("follow_requests", false, t.Requested, t.RequestedBy); err != nil {
+		return t, err
+	}
+	if err := load("blocks", false, t.Blocking, t.BlockedBy); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+// Edge is one row of a follower, following, follow-request or block list:
+// the account at the other end and the row's ID, the paging cursor.
+type Edge struct {
+	Cursor  int64
+	Account Account
+}
+
+// Followers lists the accounts following targetID, newest follow first.
+func (s *Store) Followers(ctx context.Context, targetID int64, p Page) ([]Edge, error) {
+	return s.edges(ctx, "follows", "account_id", "target_account_id", targetID, p)
+}
+
+// Following lists the accounts accountID follows, newest follow first.
+func (s *Store) Following(ctx context.Context, accountID int64, p Page) ([]Edge, error) {
+	return s.edges(ctx, "follows", "target_account_id", "account_id", accountID, p)
+}
+
+// FollowRequestsTo lists the accounts asking to follow targetID.
+func (s *Store) FollowRequestsTo(ctx context.Context, targetID int64, p Page) ([]Edge, error) {
+	return s.edges(ctx, "follow_requests", "account_id", "target_account_id", targetID, p)
+}
+
+// BlockedBy lists the accounts accountID blocks.
+func (s *Store) BlockedBy(ctx context.Context, accountID int64, p Page) ([]Edge, error) {
+	return s.edges(ctx, "blocks", "target_account_id", "account_id", accountID, p)
+}
+
+// CountFollowRequests counts the requests waiting for targetID.
+func (s *Store) CountFollowRequests(ctx context.Context, targetID int64) (int, error) {
+	n, err := s.idb.NewSelect().Model((*FollowRequest)(nil)).Where("target_account_id = ?", targetID).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("storage: count follow requests: %w", classify(err))
+	}
+	return int(n), nil
+}
+
+// edges pages through table joining accounts on other where self = id.
+func (s *Store) edges(ctx context.Context, table, other, self string, id int64, p Page) ([]Edge, error) {
+	var ids []struct {
+		ID    int64 `bun:"id"`
+		Other int64 `bun:"other"`
+	}
+	q := s.idb.NewSelect().TableExpr(table+" AS e").ColumnExpr("e.id, e."+other+" AS other").
+		Where("e."+self+" = ?", id).
+		Where("e." + other + " NOT IN (SELECT id FROM accounts WHERE suspended_at IS NOT NULL)")
+	if err := p.apply(q, "e.id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("storage: %s: %w", table, classify(err))
+	}
+	ids = finish(p, ids)
+	accountIDs := make([]int64, len(ids))
+	for i, r := range ids {
+		accountIDs[i] = r.Other
+	}
+	accts, err := s.AccountsByIDs(ctx, accountIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Edge, 0, len(ids))
+	for _, r := range ids {
+		if a, ok := accts[r.Other]; ok {
+			out = append(out, Edge{Cursor: r.ID, Account: *a})
+		}
+	}
+	return out, nil
+}
+
+// AccountsByIDs returns the accounts among ids, keyed by ID.
+func (s *Store) AccountsByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {
+	out := map[int64]*Account{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Account
+	if err := s.idb.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("storage: accounts by id: %w", classify(err))
+	}
+	for i := range rows {
+		out[rows[i].ID] = &rows[i]
+	}
+	return out, nil
+}
+
+// AccountStats are the counts an account's profile shows.
+type AccountStats struct {
+	Statuses  int
+	Followers int
+	Following int
+	// LastStatusAt is when the newest undeleted status was written, nil
+	// when there is none.
+	LastStatusAt *time.Time
+}
+
+// AccountStatsOf returns the status counter (kept in account_stats by
+// InsertStatus and DeleteStatus; direct messages do not count, as in
+// Mastodon) and counts followers and following for each account.
+func (s *Store) AccountStatsOf(ctx context.Context, ids []int64) (map[int64]AccountStats, error) {
+	out := make(map[int64]AccountStats, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var sts []struct {
+		AccountID    int64      `bun:"account_id"`
+		N            int        `bun:"statuses_count"`
+		LastStatusAt *time.Time `bun:"last_status_at"`
+	}
+	if err := s.idb.NewSelect().Table("account_stats").Column("account_id", "statuses_count", "last_status_at").
+		Where("account_id IN (?)", bun.In(ids)).Scan(ctx, &sts); err != nil {
+		return nil, fmt.Errorf("storage: account stats: %w", classify(err))
+	}
+	for _, r := range sts {
+		st := out[r.AccountID]
+		st.Statuses = r.N
+		if r.LastStatusAt != nil {
+			at := r.LastStatusAt.UTC()
+			st.LastStatusAt = &at
+		}
+		out[r.AccountID] = st
+	}
+	for _, c := range []struct{ col string }{{"target_account_id"}, {"account_id"}} {
+		var rows []struct {
+			ID int64 `bun:"id"`
+			N  int   `bun:"n"`
+		}
+		if err := s.idb.NewSelect().Model((*Follow)(nil)).ColumnExpr(c.col+" AS id, count(*) AS n").
+			Where(c.col+" IN (?)", bun.In(ids)).Group(c.col).Scan(ctx, &rows); err != nil {
+			return nil, fmt.Errorf("storage: account stats: %w", classify(err))
+		}
+		for _, r := range rows {
+			st := out[r.ID]
+			if c.col == "target_account_id" {
+				st.Followers = r.N
+			} else {
+				st.Following = r.N
+			}
+			out[r.ID] = st
+		}
+	}
+	return out, nil
+}

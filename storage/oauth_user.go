@@ -1,0 +1,17 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+)
+
+// FirstAccountOfUser returns the oldest account of a user, the one a
+// sign-in acts as.
+func (s *Store) FirstAccountOfUser(ctx context.Context, userID int64) (*Account, error) {
+	a := new(Account)
+	err := s.idb.NewSelect().Model(a).Where("user_id = ?", userID).Order("id ASC").Limit(1).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: account of user %d: %w", userID, classify(err))
+	}
+	return a, nil
+}

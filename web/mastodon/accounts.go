@@ -1,0 +1,128 @@
+package mastodon
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/web/oauth"
+)
+
+// verifyCredentials serves GET /api/v1/accounts/verify_credentials
+// (methods/accounts#verify_credentials): the CredentialAccount, with
+// source and role.
+func (h *Handler) verifyCredentials(c *gin.Context) {
+	ctx := c.Request.Context()
+	me := viewer(c)
+	a, err := h.social.profiles.Get(ctx, me.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	prefs, err := h.social.posts.Preferences(ctx, me)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	pending, err := h.social.follows.PendingRequests(ctx, me)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := h.account(*a)
+	out.Source = &Source{
+		Privacy: prefs.DefaultVisibility, Sensitive: prefs.DefaultSensitive, Language: deref(prefs.DefaultLanguage),
+		Note: a.Note, Fields: []SourceField{}, FollowRequestsCount: pending, Discoverable: a.Discoverable,
+		AttributionDomains: []string{}, QuotePolicy: "nobody",
+	}
+	role := Role{ID: "-99", Name: "", Color: "", Permissions: "0"}
+	if u := oauth.FromContext(c).User; u != nil && u.Role != "member" {
+		role = Role{ID: u.Role, Name: strings.ToUpper(u.Role[:1]) + u.Role[1:], Color: "", Permissions: "0", Highlighted: true}
+	}
+	out.Role = &role
+	c.JSON(http.StatusOK, out)
+}
+
+// getPreferences serves GET /api/v1/preferences (methods/preferences).
+func (h *Handler) getPreferences(c *gin.Context) {
+	prefs, err := h.social.posts.Preferences(c.Request.Context(), viewer(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, preferences(prefs))
+}
+
+// getAccount serves GET /api/v1/accounts/:id (methods/accounts#get).
+func (h *Handler) getAccount(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	a, err := h.social.profiles.Get(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.account(*a))
+}
+
+// lookupAccount serves GET /api/v1/accounts/lookup?acct=
+// (methods/accounts#lookup): known accounts only, without WebFinger.
+func (h *Handler) lookupAccount(c *gin.Context) {
+	p, ok := h.bindOr(c)
+	if !ok {
+		return
+	}
+	acct, ok := p.opt("acct")
+	if !ok {
+		h.fail(c, core.Invalid("acct", "is missing"))
+		return
+	}
+	a, err := h.social.profiles.Lookup(c.Request.Context(), acct)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.account(*a))
+}
+
+// accountStatuses serves GET /api/v1/accounts/:id/statuses
+// (methods/accounts#statuses): exclude_replies, exclude_reblogs,
+// only_media, pinned, tagged, paging.
+func (h *Handler) accountStatuses(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	p, ok := h.bindOr(c)
+	if !ok {
+		return
+	}
+	var f timeline.AccountFilter
+	var err error
+	for _, b := range []struct {
+		key string
+		dst *bool
+	}{{"exclude_replies", &f.ExcludeReplies}, {"exclude_reblogs", &f.ExcludeReblogs}, {"only_media", &f.OnlyMedia}, {"pinned", &f.Pinned}} {
+		if *b.dst, err = p.flag(b.key); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	f.Tagged, _ = p.opt("tagged")
+	f.Tagged = strings.TrimPrefix(f.Tagged, "#")
+	me := viewer(c)
+	res, err := h.social.timelines.Account(c.Request.Context(), me, id, f, p.page(statusPage))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if len(res.Statuses) > 0 {
+		h.setLink(c, res.Next, res.Prev)
+	}
+	c.JSON(http.StatusOK, h.statuses(res.Statuses, me))
+}

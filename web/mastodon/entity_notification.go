@@ -1,0 +1,29 @@
+package mastodon
+
+import (
+	"strconv"
+
+	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/storage"
+)
+
+// Notification is the Notification entity. Status is present only for
+// the types about a status.
+type Notification struct {
+	ID        string  `json:"id"`
+	Type      string  `json:"type"`
+	CreatedAt Time    `json:"created_at"`
+	GroupKey  string  `json:"group_key"`
+	Account   Account `json:"account"`
+	Status    *Status `json:"status,omitempty"`
+}
+
+func (h *Handler) notification(it notify.Item, viewer *storage.Account) Notification {
+	id := strconv.FormatInt(it.ID, 10)
+	out := Notification{ID: id, Type: it.Type, CreatedAt: Time(it.CreatedAt), GroupKey: "ungrouped-" + id, Account: h.account(it.Account)}
+	if it.Status != nil {
+		st := h.status(*it.Status, viewer)
+		out.Status = &st
+	}
+	return out
+}

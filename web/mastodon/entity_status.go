@@ -1,0 +1,141 @@
+package mastodon
+
+import (
+	"strconv"
+
+	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/storage"
+)
+
+// Status is the Status entity (docs entities/Status). Every field Mastodon
+// always sends is always here; the viewer's own flags (favourited, ...)
+// only with a signed-in viewer; text only in delete-and-redraft replies.
+type Status struct {
+	ID                 string             `json:"id"`
+	URI                string             `json:"uri"`
+	URL                *string            `json:"url"`
+	CreatedAt          Time               `json:"created_at"`
+	EditedAt           *Time              `json:"edited_at"`
+	Account            Account            `json:"account"`
+	Content            string             `json:"content"`
+	Visibility         string             `json:"visibility"`
+	Sensitive          bool               `json:"sensitive"`
+	SpoilerText        string             `json:"spoiler_text"`
+	MediaAttachments   []json0            `json:"media_attachments"`
+	Mentions           []Mention          `json:"mentions"`
+	Tags               []Tag              `json:"tags"`
+	Emojis             []CustomEmoji      `json:"emojis"`
+	ReblogsCount       int                `json:"reblogs_count"`
+	FavouritesCount    int                `json:"favourites_count"`
+	RepliesCount       int                `json:"replies_count"`
+	InReplyToID        *string            `json:"in_reply_to_id"`
+	InReplyToAccountID *string            `json:"in_reply_to_account_id"`
+	Reblog             *Status            `json:"reblog"`
+	Poll               *json0             `json:"poll"`
+	Card               *json0             `json:"card"`
+	Language           *string            `json:"language"`
+	Text               *string            `json:"text,omitempty"`
+	Favourited         *bool              `json:"favourited,omitempty"`
+	Reblogged          *bool              `json:"reblogged,omitempty"`
+	Muted              *bool              `json:"muted,omitempty"`
+	Bookmarked         *bool              `json:"bookmarked,omitempty"`
+	Pinned             *bool              `json:"pinned,omitempty"`
+	Filtered           *[]json0           `json:"filtered,omitempty"`
+	Application        *StatusApplication `json:"application,omitempty"`
+}
+
+// json0 stands for entities Rounds does not produce yet (media, polls,
+// cards, filter results); only empty lists and nulls of it are sent.
+type json0 struct{}
+
+// Mention is Status.mentions[].
+type Mention struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	URL      string `json:"url"`
+	Acct     string `json:"acct"`
+}
+
+// Tag is Status.tags[].
+type Tag struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// StatusApplication is Status.application.
+type StatusApplication struct {
+	Name    string  `json:"name"`
+	Website *string `json:"website"`
+}
+
+// Context is the Context entity: a status's thread.
+type Context struct {
+	Ancestors   []Status `json:"ancestors"`
+	Descendants []Status `json:"descendants"`
+}
+
+// status renders a status for viewer (nil for anonymous).
+func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
+	id := strconv.FormatInt(st.ID, 10)
+	out := Status{
+		ID: id, CreatedAt: Time(st.CreatedAt), EditedAt: timePtr(st.EditedAt),
+		Account: h.account(st.Account), Content: st.Content, Visibility: st.Visibility,
+		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
+		MediaAttachments: []json0{}, Mentions: make([]Mention, 0, len(st.Mentions)),
+		Tags: make([]Tag, 0, len(st.Tags)), Emojis: []CustomEmoji{},
+		RepliesCount: st.RepliesCount, Language: st.Language,
+	}
+	if st.Local {
+		out.URI = h.Instance.ActorURL(st.Account.Username) + "/statuses/" + id
+		u := h.Instance.ProfileURL(st.Account.Username) + "/" + id
+		out.URL = &u
+	} else {
+		out.URI = deref(st.URI)
+		out.URL = st.URL
+		if out.URL == nil {
+			out.URL = st.URI
+		}
+	}
+	if st.InReplyToID != nil {
+		s := strconv.FormatInt(*st.InReplyToID, 10)
+		out.InReplyToID = &s
+	}
+	if st.InReplyToAccountID != nil {
+		s := strconv.FormatInt(*st.InReplyToAccountID, 10)
+		out.InReplyToAccountID = &s
+	}
+	for _, m := range st.Mentions {
+		acct, u := m.Username, ""
+		if m.Local() {
+			u = h.Instance.ProfileURL(m.Username)
+		} else {
+			acct += "@" + m.Domain
+			u = deref(m.URL)
+			if u == "" {
+				u = deref(m.URI)
+			}
+		}
+		out.Mentions = append(out.Mentions, Mention{ID: strconv.FormatInt(m.ID, 10), Username: m.Username, URL: u, Acct: acct})
+	}
+	for _, t := range st.Tags {
+		out.Tags = append(out.Tags, Tag{Name: t, URL: h.Instance.BaseURL() + "/tags/" + t})
+	}
+	if viewer != nil {
+		f := false
+		out.Favourited, out.Reblogged, out.Muted, out.Bookmarked = &f, &f, &f, &f
+		out.Filtered = &[]json0{}
+		if viewer.ID == st.AccountID {
+			out.Pinned = &f
+		}
+	}
+	return out
+}
+
+// statuses renders a list of statuses.
+func (h *Handler) statuses(sts []timeline.Status, viewer *storage.Account) []Status {
+	out := make([]Status, len(sts))
+	for i, st := range sts {
+		out[i] = h.status(st, viewer)
+	}
+	return out
+}

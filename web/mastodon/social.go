@@ -1,0 +1,108 @@
+package mastodon
+
+import (
+	"embed"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rounds-md/rounds/core/follow"
+	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/post"
+	"github.com/rounds-md/rounds/core/profile"
+	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/oauth"
+)
+
+// social are the core services behind the statuses, accounts, timelines,
+// follows and notifications endpoints. They hold no state of their own
+// beyond the Store, so building them here keeps every process alike.
+type social struct {
+	profiles      *profile.Service
+	timelines     *timeline.Service
+	posts         *post.Service
+	follows       *follow.Service
+	notifications *notify.Service
+}
+
+func newSocial(d Deps) *social {
+	profiles := profile.New(d.Store, d.Instance)
+	timelines := timeline.New(d.Store, profiles)
+	return &social{
+		profiles:      profiles,
+		timelines:     timelines,
+		posts:         post.New(d.Store, d.Instance, profiles, timelines, d.Log),
+		follows:       follow.New(d.Store, profiles, d.Log),
+		notifications: notify.New(d.Store, profiles, timelines),
+	}
+}
+
+//go:embed static/avatar-missing.png static/header-missing.png
+var defaultImages embed.FS
+
+// missingImage serves an embedded default avatar or header.
+func missingImage(name string) gin.HandlerFunc {
+	b, err := defaultImages.ReadFile("static/" + name)
+	if err != nil {
+		panic(err) // the embed directive guarantees the file
+	}
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=86400")
+		c.Data(http.StatusOK, "image/png", b)
+	}
+}
+
+// viewer is the signed-in account of the request, nil when anonymous or
+// app-only.
+func viewer(c *gin.Context) *storage.Account {
+	if a := oauth.FromContext(c); a != nil {
+		return a.Account
+	}
+	return nil
+}
+
+// optional lets anonymous requests through and holds a token, when there
+// is one, to scope (Mastodon's public endpoints).
+func optional(scope string) gin.HandlerFunc {
+	req := oauth.Require(scope)
+	return func(c *gin.Context) {
+		if oauth.FromContext(c) == nil {
+			c.Next()
+			return
+		}
+		req(c)
+	}
+}
+
+// bindOr binds the request, ending it with 400 when the body is unreadable.
+func (h *Handler) bindOr(c *gin.Context) (params, bool) {
+	p, err := bind(c)
+	if err != nil {
+		httperr.AbortMessage(c, http.StatusBadRequest, err.Error())
+		return nil, false
+	}
+	return p, true
+}
+
+// pathID reads the :name path parameter as an ID, ending the request with
+// 404 when it cannot name anything.
+func pathID(c *gin.Context, name string) (int64, bool) {
+	id, ok := parseID(c.Param(name))
+	if !ok {
+		httperr.AbortMessage(c, http.StatusNotFound, "Record not found")
+	}
+	return id, ok
+}
+
+// fail ends the request for err.
+func (h *Handler) fail(c *gin.Context, err error) { httperr.Abort(c, h.Log, err) }
+
+// customEmojis serves GET /api/v1/custom_emojis (methods/custom_emojis):
+// Rounds has none.
+func (h *Handler) customEmojis(c *gin.Context) { c.JSON(http.StatusOK, []CustomEmoji{}) }
+
+// lists serves GET /api/v1/lists (methods/lists): an empty list until
+// lists exist (Ivory calls it at login).
+func (h *Handler) lists(c *gin.Context) { c.JSON(http.StatusOK, []struct{}{}) }

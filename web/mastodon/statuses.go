@@ -1,0 +1,98 @@
+package mastodon
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rounds-md/rounds/core/post"
+	"github.com/rounds-md/rounds/web/oauth"
+)
+
+// createStatus serves POST /api/v1/statuses (methods/statuses#create):
+// status, spoiler_text, sensitive, visibility, language, in_reply_to_id,
+// media_ids[], and the Idempotency-Key header.
+func (h *Handler) createStatus(c *gin.Context) {
+	p, ok := h.bindOr(c)
+	if !ok {
+		return
+	}
+	sensitive, err := p.boolPtr("sensitive")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	replyTo, err := p.id("in_reply_to_id")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	vis, _ := p.opt("visibility")
+	lang, _ := p.opt("language")
+	d := post.Draft{
+		Text: p.text("status"), SpoilerText: p.text("spoiler_text"), Sensitive: sensitive,
+		Visibility: vis, Language: lang, InReplyToID: replyTo, MediaIDs: p.list("media_ids"),
+		IdempotencyKey: c.GetHeader("Idempotency-Key"),
+	}
+	if a := oauth.FromContext(c); a != nil && a.App != nil {
+		d.ApplicationID = &a.App.ID
+	}
+	me := viewer(c)
+	st, err := h.social.posts.Create(c.Request.Context(), me, d)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.status(*st, me))
+}
+
+// getStatus serves GET /api/v1/statuses/:id (methods/statuses#get):
+// 404 unless the viewer is in the status's audience.
+func (h *Handler) getStatus(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	me := viewer(c)
+	st, err := h.social.timelines.Get(c.Request.Context(), me, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.status(*st, me))
+}
+
+// statusContext serves GET /api/v1/statuses/:id/context
+// (methods/statuses#context): the visible ancestors and descendants.
+func (h *Handler) statusContext(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	me := viewer(c)
+	th, err := h.social.timelines.Thread(c.Request.Context(), me, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, Context{Ancestors: h.statuses(th.Ancestors, me), Descendants: h.statuses(th.Descendants, me)})
+}
+
+// deleteStatus serves DELETE /api/v1/statuses/:id (methods/statuses#delete):
+// the author only; returns the deleted status with its source text, for
+// delete-and-redraft.
+func (h *Handler) deleteStatus(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	me := viewer(c)
+	st, err := h.social.posts.Delete(c.Request.Context(), me, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := h.status(*st, me)
+	out.Text = &st.Text
+	c.JSON(http.StatusOK, out)
+}

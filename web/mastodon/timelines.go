@@ -1,0 +1,57 @@
+package mastodon
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/rounds-md/rounds/storage"
+)
+
+// homeTimeline serves GET /api/v1/timelines/home (methods/timelines#home).
+func (h *Handler) homeTimeline(c *gin.Context) {
+	p, ok := h.bindOr(c)
+	if !ok {
+		return
+	}
+	me := viewer(c)
+	res, err := h.social.timelines.Home(c.Request.Context(), me, p.page(statusPage))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if len(res.Statuses) > 0 {
+		h.setLink(c, res.Next, res.Prev)
+	}
+	c.JSON(http.StatusOK, h.statuses(res.Statuses, me))
+}
+
+// publicTimeline serves GET /api/v1/timelines/public
+// (methods/timelines#public): local, remote, only_media.
+func (h *Handler) publicTimeline(c *gin.Context) {
+	p, ok := h.bindOr(c)
+	if !ok {
+		return
+	}
+	var f storage.PublicFilter
+	var err error
+	for _, b := range []struct {
+		key string
+		dst *bool
+	}{{"local", &f.LocalOnly}, {"remote", &f.RemoteOnly}, {"only_media", &f.OnlyMedia}} {
+		if *b.dst, err = p.flag(b.key); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	me := viewer(c)
+	res, err := h.social.timelines.Public(c.Request.Context(), me, f, p.page(statusPage))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if len(res.Statuses) > 0 {
+		h.setLink(c, res.Next, res.Prev)
+	}
+	c.JSON(http.StatusOK, h.statuses(res.Statuses, me))
+}
