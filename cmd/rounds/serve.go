@@ -54,7 +54,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 
 	// Background jobs run once the schema is current, and stop before the
-	// database closes (the deferred close above runs after this).
+	// database closes (the deferred close above runs after this; a second
+	// stop waits for the first).
 	if err := a.jobs.Start(); err != nil {
 		return err
 	}
@@ -86,13 +87,16 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	a.log.Info("shutting down: finishing in-flight requests")
 	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
+	// Running jobs finish (or are handed back) while requests finish.
+	jobsStopped := make(chan struct{})
+	go func() { defer close(jobsStopped); a.stopJobs(shutCtx) }()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
-	a.stopJobs(ctx)
+	<-jobsStopped
 	a.log.Info("stopped")
 	return nil
 }

@@ -13,5 +13,5 @@
 // and hands back the ones that do not finish in time; the jobs of a
 // crashed process become runnable again when their lease expires.
 //
-// It imports core and storage; never web, federation, gin or bun.
+// It imports storage; never web, federation, gin or bun.
 package job

@@ -86,12 +86,13 @@ type Queue struct {
 	started bool
 	stopped bool
 
-	wake    chan struct{}
-	quit    chan struct{} // closed by Stop: claim no more
-	loopEnd chan struct{} // closed when the claim loop has returned
-	hardCtx context.Context
-	hard    context.CancelFunc // cancels running handlers
-	jobs    sync.WaitGroup
+	wake     chan struct{}
+	quit     chan struct{} // closed by Stop: claim no more
+	loopEnd  chan struct{} // closed when the claim loop has returned
+	stopDone chan struct{} // closed when the first Stop has returned
+	hardCtx  context.Context
+	hard     context.CancelFunc // cancels running handlers
+	jobs     sync.WaitGroup
 }
 
 // New returns a Queue over store. Register kinds, then Start it.
@@ -100,7 +101,7 @@ func New(store *storage.Store, cfg Config, log *slog.Logger) *Queue {
 	return &Queue{
 		store: store, cfg: cfg.withDefaults(), log: log,
 		kinds: map[string]Kind{}, running: map[string]int{},
-		wake: make(chan struct{}, 1), quit: make(chan struct{}), loopEnd: make(chan struct{}),
+		wake: make(chan struct{}, 1), quit: make(chan struct{}), loopEnd: make(chan struct{}), stopDone: make(chan struct{}),
 		hardCtx: hardCtx, hard: hard,
 	}
 }
@@ -201,16 +202,21 @@ func (q *Queue) Start() error {
 // Stop claims no more jobs and waits for the running ones to finish. When
 // ctx ends first, it cancels their contexts and hands the jobs back to the
 // queue unrun (runnable at once, the attempt not counted). Call it before
-// closing the database.
+// closing the database. A second call waits for the first to return.
 func (q *Queue) Stop(ctx context.Context) error {
 	q.mu.Lock()
 	if q.stopped {
 		q.mu.Unlock()
+		select {
+		case <-q.stopDone:
+		case <-ctx.Done():
+		}
 		return nil
 	}
 	q.stopped = true
 	started := q.started
 	q.mu.Unlock()
+	defer close(q.stopDone)
 	close(q.quit)
 	if started {
 		<-q.loopEnd

@@ -28,7 +28,8 @@ const (
 	TypePNG  = "image/png"
 )
 
-// SupportedTypes are the MIME types of the uploads Rounds accepts.
+// SupportedTypes are the MIME types of the uploads Rounds accepts. Treat
+// it as read-only; callers that hand it out copy it (slices.Clone).
 var SupportedTypes = []string{"image/jpeg", "image/png", "image/webp", "image/gif"}
 
 // errUnsupported is the answer to a file that is not an accepted image.

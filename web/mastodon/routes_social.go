@@ -58,7 +58,7 @@ func socialRoutes(r gin.IRouter, h *Handler) {
 	r.POST("/api/v1/notifications/clear", user("write:notifications"), h.clearNotifications)
 	r.POST("/api/v1/notifications/:id/dismiss", user("write:notifications"), h.dismissNotification)
 
-	// Stubs until the feature exists (clients crash on 404s).
+	// Stubs until the feature exists (clients crash on 404s). Lists are
+	// another engineer's (storage/list.go), so no stub here.
 	get("/api/v1/custom_emojis", h.customEmojis)
-	get("/api/v1/lists", user("read:lists"), h.lists)
 }

@@ -102,7 +102,3 @@ func (h *Handler) fail(c *gin.Context, err error) { httperr.Abort(c, h.Log, err)
 // customEmojis serves GET /api/v1/custom_emojis (methods/custom_emojis):
 // Rounds has none.
 func (h *Handler) customEmojis(c *gin.Context) { c.JSON(http.StatusOK, []CustomEmoji{}) }
-
-// lists serves GET /api/v1/lists (methods/lists): an empty list until
-// lists exist (Ivory calls it at login).
-func (h *Handler) lists(c *gin.Context) { c.JSON(http.StatusOK, []struct{}{}) }
