@@ -5,5 +5,5 @@
 // Creating a new kind (favourite, reblog, poll, ...) is one Create call
 // with its Type from the code that performs the action.
 //
-// It imports core, core/profile, core/timeline and storage.
+// It imports core, core/filter, core/profile, core/timeline and storage.
 package notify

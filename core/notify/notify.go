@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/filter"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/storage"
@@ -185,6 +186,9 @@ func (s *Service) hydrate(ctx context.Context, viewer *storage.Account, rows []s
 		}
 		if withStatus[Type(n.Type)] && it.Status == nil {
 			continue // a client cannot render it; drop it
+		}
+		if it.Status != nil && filter.Hidden(it.Status.Filtered, filter.Notifications) {
+			continue // the viewer's own "hide" filter
 		}
 		out = append(out, it)
 	}

@@ -234,6 +234,12 @@ func (s *Service) insert(ctx context.Context, tx *storage.Store, author *storage
 	if err := tx.FanOut(ctx, st, toFollowers, notifyFollowers, ids); err != nil {
 		return err
 	}
+	// Followed hashtags: public statuses reach their tags' followers' homes.
+	if visibility.Listed(visibility.Post{AuthorID: st.AccountID, Visibility: vis}) {
+		if err := tx.FanOutToTagFollowers(ctx, st, tags); err != nil {
+			return err
+		}
+	}
 	for _, m := range mentions {
 		if err := notify.Create(ctx, tx, notify.Mention, m, author.ID, st.ID); err != nil {
 			return err

@@ -4,5 +4,5 @@
 // status it returns has passed visibility.MaySee for the viewer, and
 // comes hydrated with its author, mentions, hashtags and counts.
 //
-// It imports core, core/visibility, core/profile and storage.
+// It imports core, core/filter, core/visibility, core/profile and storage.
 package timeline

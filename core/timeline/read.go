@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/filter"
 	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
 )
@@ -70,9 +71,13 @@ func (s *Service) Home(ctx context.Context, viewer *storage.Account, p storage.P
 	if viewer == nil {
 		return Result{}, fmt.Errorf("timeline: home: %w", core.ErrUnauthorized)
 	}
+	keep, err := s.homeKeep(ctx, viewer)
+	if err != nil {
+		return Result{}, err
+	}
 	res, err := s.collect(ctx, viewer, p, func(p storage.Page) ([]storage.Status, error) {
 		return s.store.HomeStatuses(ctx, viewer.ID, p)
-	}, nil)
+	}, keep)
 	if err != nil {
 		return res, fmt.Errorf("timeline: home: %w", err)
 	}
@@ -85,7 +90,8 @@ func (s *Service) Public(ctx context.Context, viewer *storage.Account, f storage
 	res, err := s.collect(ctx, viewer, p, func(p storage.Page) ([]storage.Status, error) {
 		return s.store.PublicStatuses(ctx, f, p)
 	}, func(st Status) bool {
-		return visibility.Listed(visibility.Post{AuthorID: st.AccountID, Visibility: visibility.Visibility(st.Visibility)})
+		return visibility.Listed(visibility.Post{AuthorID: st.AccountID, Visibility: visibility.Visibility(st.Visibility)}) &&
+			!filter.Hidden(st.Filtered, filter.Public)
 	})
 	if err != nil {
 		return res, fmt.Errorf("timeline: public: %w", err)
@@ -127,7 +133,7 @@ func (s *Service) Account(ctx context.Context, viewer *storage.Account, accountI
 	sf := storage.AccountStatusFilter{Visibilities: vis, ExcludeReplies: f.ExcludeReplies, ExcludeReblogs: f.ExcludeReblogs, OnlyMedia: f.OnlyMedia, Tagged: f.Tagged}
 	res, err := s.collect(ctx, viewer, p, func(p storage.Page) ([]storage.Status, error) {
 		return s.store.AccountStatuses(ctx, accountID, sf, p)
-	}, nil)
+	}, shownIn(filter.Account))
 	if err != nil {
 		return res, fmt.Errorf("timeline: account: %w", err)
 	}
@@ -184,7 +190,7 @@ func (s *Service) Thread(ctx context.Context, viewer *storage.Account, id int64)
 		return out, err
 	}
 	slices.Reverse(up)
-	out.Ancestors = up
+	out.Ancestors = dropHidden(up, filter.Thread)
 	downIDs, err := s.store.DescendantIDs(ctx, id, maxDescendants)
 	if err != nil {
 		return out, fmt.Errorf("timeline: thread: %w", err)
@@ -219,7 +225,7 @@ func (s *Service) Thread(ctx context.Context, viewer *storage.Account, id int64)
 	if err != nil {
 		return out, err
 	}
-	out.Descendants = down
+	out.Descendants = dropHidden(down, filter.Thread)
 	return out, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rounds-md/rounds/core/filter"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
@@ -17,6 +18,8 @@ type Status struct {
 	Mentions     []*storage.Account
 	Tags         []string
 	RepliesCount int
+	// Filtered are the viewer's active filters the status matches.
+	Filtered []filter.Result
 }
 
 // Service reads statuses for viewers over a Store.
@@ -123,6 +126,9 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 			hs.Tags = []string{}
 		}
 		out = append(out, hs)
+	}
+	if err := s.markFiltered(ctx, viewer, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

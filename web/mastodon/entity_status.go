@@ -40,12 +40,12 @@ type Status struct {
 	Muted              *bool              `json:"muted,omitempty"`
 	Bookmarked         *bool              `json:"bookmarked,omitempty"`
 	Pinned             *bool              `json:"pinned,omitempty"`
-	Filtered           *[]json0           `json:"filtered,omitempty"`
+	Filtered           *[]FilterResult    `json:"filtered,omitempty"`
 	Application        *StatusApplication `json:"application,omitempty"`
 }
 
 // json0 stands for entities Rounds does not produce yet (media, polls,
-// cards, filter results); only empty lists and nulls of it are sent.
+// cards); only empty lists and nulls of it are sent.
 type json0 struct{}
 
 // Mention is Status.mentions[].
@@ -123,7 +123,8 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 	if viewer != nil {
 		f := false
 		out.Favourited, out.Reblogged, out.Muted, out.Bookmarked = &f, &f, &f, &f
-		out.Filtered = &[]json0{}
+		filtered := filterResults(st.Filtered)
+		out.Filtered = &filtered
 		if viewer.ID == st.AccountID {
 			out.Pinned = &f
 		}

@@ -232,6 +232,13 @@ func TestAuthErrors(t *testing.T) {
 				t.Errorf("%s %s: no error body", tc.method, tc.path)
 			}
 		}
+		// A stale token on a public endpoint reads as anonymous (as on
+		// Mastodon): public statuses only.
+		var pub []status
+		get(t, srv, &user{srv: srv, token: "wrong"}, "/api/v1/timelines/public", 200, &pub)
+		if len(pub) != 1 {
+			t.Errorf("public with a stale token: %v", ids(pub))
+		}
 		// The read-only token reads.
 		get(t, srv, reader, "/api/v1/timelines/home", 200, nil)
 		get(t, srv, reader, "/api/v1/statuses/"+st.ID, 200, nil)
