@@ -178,3 +178,13 @@ func (s *Store) RemoteAccountsByURIs(ctx context.Context, uris []string) (map[st
 	}
 	return out, nil
 }
+
+// HasLocalFollowers reports whether any local account follows accountID.
+func (s *Store) HasLocalFollowers(ctx context.Context, accountID int64) (bool, error) {
+	n, err := s.idb.NewSelect().TableExpr("follows AS f").Join("JOIN accounts AS a ON a.id = f.account_id").
+		Where("f.target_account_id = ?", accountID).Where("a.domain = ''").Limit(1).Count(ctx)
+	if err != nil {
+		return false, fmt.Errorf("storage: local followers: %w", classify(err))
+	}
+	return n > 0, nil
+}

@@ -40,12 +40,11 @@ func (s *Store) MarkersOf(ctx context.Context, accountID int64, timelines []stri
 // SaveMarker sets accountID's marker for a timeline, adding one to its
 // version, and returns it as stored.
 func (s *Store) SaveMarker(ctx context.Context, accountID int64, timeline string, lastReadID int64) (*Marker, error) {
-	m := &Marker{AccountID: accountID, Timeline: timeline, LastReadID: lastReadID, Version: 0, UpdatedAt: time.Now().UTC()}
-	if _, err := s.idb.NewInsert().Model(m).
-		On("CONFLICT (account_id, timeline) DO UPDATE").
-		Set("last_read_id = EXCLUDED.last_read_id").Set("updated_at = EXCLUDED.updated_at").
-		Set("version = markers.version + 1").
-		Returning("version").Exec(ctx); err != nil {
+	m := &Marker{AccountID: accountID, Timeline: timeline, LastReadID: lastReadID, UpdatedAt: time.Now().UTC()}
+	if err := s.idb.NewRaw(`INSERT INTO markers (account_id, timeline, last_read_id, version, updated_at) VALUES (?, ?, ?, 0, ?)
+		ON CONFLICT (account_id, timeline) DO UPDATE
+		SET last_read_id = EXCLUDED.last_read_id, updated_at = EXCLUDED.updated_at, version = markers.version + 1
+		RETURNING version`, accountID, timeline, lastReadID, m.UpdatedAt).Scan(ctx, &m.Version); err != nil {
 		return nil, fmt.Errorf("storage: save marker: %w", classify(err))
 	}
 	return m, nil

@@ -74,16 +74,22 @@ func (s *Store) InsertStatus(ctx context.Context, n NewStatus) error {
 			return fmt.Errorf("storage: count status: %w", classify(err))
 		}
 	}
-	for _, id := range n.MentionIDs {
-		if _, err := s.idb.NewRaw(`INSERT INTO status_mentions (status_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, st.ID, id).Exec(ctx); err != nil {
+	return s.linkStatus(ctx, st.ID, n.MentionIDs, n.Tags)
+}
+
+// linkStatus records the accounts a status mentions and its hashtags
+// (creating tags as needed).
+func (s *Store) linkStatus(ctx context.Context, statusID int64, mentionIDs []int64, tags []string) error {
+	for _, id := range mentionIDs {
+		if _, err := s.idb.NewRaw(`INSERT INTO status_mentions (status_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, statusID, id).Exec(ctx); err != nil {
 			return fmt.Errorf("storage: insert mention: %w", classify(err))
 		}
 	}
-	for _, name := range n.Tags {
-		if _, err := s.idb.NewRaw(`INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`, s.NewID(), name, now).Exec(ctx); err != nil {
+	for _, name := range tags {
+		if _, err := s.idb.NewRaw(`INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`, s.NewID(), name, time.Now().UTC()).Exec(ctx); err != nil {
 			return fmt.Errorf("storage: insert tag: %w", classify(err))
 		}
-		if _, err := s.idb.NewRaw(`INSERT INTO status_tags (status_id, tag_id) SELECT ?, id FROM tags WHERE name = ? ON CONFLICT DO NOTHING`, st.ID, name).Exec(ctx); err != nil {
+		if _, err := s.idb.NewRaw(`INSERT INTO status_tags (status_id, tag_id) SELECT ?, id FROM tags WHERE name = ? ON CONFLICT DO NOTHING`, statusID, name).Exec(ctx); err != nil {
 			return fmt.Errorf("storage: insert status tag: %w", classify(err))
 		}
 	}
@@ -113,7 +119,8 @@ func (s *Store) StatusesByIDs(ctx context.Context, ids []int64) ([]Status, error
 
 // DeleteStatus marks a status deleted, blanks its text (a deleted post
 // keeps no words), and removes it from every home feed, from
-// notifications and from Idempotency-Key records.
+// notifications and from Idempotency-Key records, with its favourites,
+// bookmarks, pins, edit history and boosts (deleteStatusActivity).
 func (s *Store) DeleteStatus(ctx context.Context, id int64) error {
 	return s.InTx(ctx, func(ctx context.Context, tx *Store) error {
 		now := time.Now().UTC()
@@ -140,9 +147,12 @@ func (s *Store) DeleteStatus(ctx context.Context, id int64) error {
 				return fmt.Errorf("storage: delete status: %w", classify(err))
 			}
 		}
-		return nil
+		return tx.deleteStatusActivity(ctx, id)
 	})
 }
+
+// withMedia keeps statuses that have attachments.
+const withMedia = "id IN (SELECT status_id FROM media_attachments WHERE status_id IS NOT NULL)"
 
 // counted reports whether a status of that visibility counts towards its
 // author's statuses_count: every one but direct messages, as in Mastodon.
@@ -248,8 +258,7 @@ func (s *Store) DescendantIDs(ctx context.Context, id int64, limit int) ([]int64
 type PublicFilter struct {
 	LocalOnly  bool
 	RemoteOnly bool
-	// OnlyMedia keeps statuses with media attachments; until media exist
-	// it matches nothing.
+	// OnlyMedia keeps statuses with media attachments.
 	OnlyMedia bool
 }
 
@@ -257,13 +266,13 @@ type PublicFilter struct {
 // boosts nor replies to other accounts, as Mastodon's public timelines do.
 func (s *Store) PublicStatuses(ctx context.Context, f PublicFilter, p Page) ([]Status, error) {
 	var out []Status
-	if f.OnlyMedia {
-		return out, nil
-	}
 	q := s.idb.NewSelect().Model(&out).
 		Where("visibility = 'public'").Where("deleted_at IS NULL").Where("reblog_of_id IS NULL").
 		Where("(in_reply_to_id IS NULL OR in_reply_to_account_id = account_id)").
 		Where("account_id NOT IN (SELECT id FROM accounts WHERE suspended_at IS NOT NULL)")
+	if f.OnlyMedia {
+		q = q.Where(withMedia)
+	}
 	if f.LocalOnly {
 		q = q.Where("local = TRUE")
 	}
@@ -291,7 +300,7 @@ type AccountStatusFilter struct {
 // AccountStatuses returns an account's statuses, newest first.
 func (s *Store) AccountStatuses(ctx context.Context, accountID int64, f AccountStatusFilter, p Page) ([]Status, error) {
 	var out []Status
-	if f.OnlyMedia || len(f.Visibilities) == 0 {
+	if len(f.Visibilities) == 0 {
 		return out, nil
 	}
 	q := s.idb.NewSelect().Model(&out).
@@ -302,6 +311,9 @@ func (s *Store) AccountStatuses(ctx context.Context, accountID int64, f AccountS
 	}
 	if f.ExcludeReblogs {
 		q = q.Where("reblog_of_id IS NULL")
+	}
+	if f.OnlyMedia {
+		q = q.Where(withMedia)
 	}
 	if f.Tagged != "" {
 		q = q.Where("id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)", strings.ToLower(f.Tagged))

@@ -11,27 +11,34 @@ import (
 	"github.com/rounds-md/rounds/web/mediafile"
 	oauthweb "github.com/rounds-md/rounds/web/oauth"
 	"github.com/rounds-md/rounds/web/pages"
+	"github.com/rounds-md/rounds/web/ratelimit"
 )
 
 // routes is the route table: the operational endpoints here, and each
 // subpackage's table (web/mastodon, web/oauth, web/pages, ...) mounted in
 // turn. A subpackage's routes.go lists its own routes, so that every route
 // can be found from this file in one step.
-func routes(r *gin.Engine, cfg Config, deps Deps, reg *prometheus.Registry) {
-	// First: it installs the bearer-token middleware for the /api/ routes below.
-	oauthweb.Mount(r, oauth.New(deps.Store, cfg.Instance, cfg.OAuth, deps.Log), cfg.Instance, deps.Log)
+func routes(r *gin.Engine, cfg Config, deps Deps, reg *prometheus.Registry, limiter *ratelimit.Limiter) {
+	// First: it installs the bearer-token middleware, then the rate limiter
+	// (which counts per token), for the /api/ routes below.
+	osvc := oauth.New(deps.Store, cfg.Instance, cfg.OAuth, deps.Log)
+	oauthweb.Mount(r, osvc, cfg.Instance, deps.Log, limiter.Middleware())
+	// The browser session of the OAuth pages, shared with the HTML pages.
+	browser := oauthweb.NewBrowser(osvc, cfg.Instance, deps.Log)
+	oauthweb.BrowserRoutes(r, browser)
 
 	h := &health{store: deps.Store, log: deps.Log}
 	r.GET("/healthz", h.live)
 	r.GET("/readyz", h.ready)
 	r.GET("/metrics", metricsHandler(reg, cfg.MetricsToken))
 
-	pg := pages.New(cfg.Instance, deps.Accounts, deps.Log)
+	pg := pages.New(cfg.Instance, deps.Accounts, deps.Log).WithProfessional(professionalPages(cfg, deps, browser))
 	pages.Routes(r, pg)
 	discovery.Routes(r, discovery.New(cfg.Instance, deps.Accounts, deps.Store, deps.Log))
-	activitypub.Routes(r, activitypub.New(cfg.Instance, deps.Accounts, deps.Log), pg.Profile)
+	activitypub.Routes(r, activitypub.New(cfg.Instance, deps.Accounts, deps.Federation, deps.Log), pg.Profile)
 	mastodon.Routes(r, mastodon.New(mastodon.Deps{
 		Instance: cfg.Instance, Store: deps.Store, Accounts: deps.Accounts, Media: deps.Media, Log: deps.Log,
+		Publisher: deps.Federation, Resolver: deps.Federation, Polls: deps.Polls, Scheduled: deps.Scheduled,
 	}))
 	mediafile.Routes(r, mediafile.New(deps.Media, deps.Log))
 }

@@ -13,8 +13,12 @@ import (
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/oauth"
+	"github.com/rounds-md/rounds/core/poll"
+	"github.com/rounds-md/rounds/core/schedule"
+	"github.com/rounds-md/rounds/federation"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/ratelimit"
 )
 
 // Config holds the web edge's settings.
@@ -31,6 +35,9 @@ type Config struct {
 	// OAuth configures the authorization server (oauth.DefaultConfig()
 	// for the defaults; the zero value has the password grant off).
 	OAuth oauth.Config
+	// RateLimit configures the API rate limits (ratelimit.DefaultConfig()
+	// for Mastodon's; the zero value is off).
+	RateLimit ratelimit.Config
 }
 
 // Deps are the services the handlers call.
@@ -38,7 +45,14 @@ type Deps struct {
 	Store    *storage.Store
 	Accounts *account.Service
 	Media    *media.Service
-	Log      *slog.Logger
+	// Federation receives activities, serves objects, and publishes what
+	// local people do to other servers (required).
+	Federation *federation.Federator
+	// Polls and Scheduled run polls and scheduled statuses; built where
+	// the job queue is, since they register job kinds.
+	Polls     *poll.Service
+	Scheduled *schedule.Service
+	Log       *slog.Logger
 }
 
 // New builds the HTTP handler for the whole instance: every route, with
@@ -62,7 +76,9 @@ func New(cfg Config, deps Deps) http.Handler {
 	r.NoRoute(func(c *gin.Context) { httperr.AbortMessage(c, http.StatusNotFound, "Not found") })
 	r.NoMethod(func(c *gin.Context) { httperr.AbortMessage(c, http.StatusMethodNotAllowed, "Method not allowed") })
 
-	routes(r, cfg, deps, reg)
+	// The limiter's counts live as long as this handler (one per process).
+	limiter := ratelimit.New(cfg.RateLimit)
+	routes(r, cfg, deps, reg, limiter)
 	return r
 }
 

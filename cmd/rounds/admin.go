@@ -11,10 +11,13 @@ import (
 	"github.com/rounds-md/rounds/core/account"
 )
 
-// cmdAdmin implements "rounds admin account ...".
+// cmdAdmin implements "rounds admin account ..." and "rounds admin domain ...".
 func cmdAdmin(ctx context.Context, e env, args []string) error {
+	if len(args) >= 1 && args[0] == "domain" {
+		return cmdAdminDomain(ctx, e, args[1:])
+	}
 	if len(args) < 2 || args[0] != "account" {
-		return fmt.Errorf("%w: admin: expected \"admin account create|list|suspend|unsuspend|password\"", errUsage)
+		return fmt.Errorf("%w: admin: expected \"admin account create|list|suspend|unsuspend|password|verify|unverify\"", errUsage)
 	}
 	sub, rest := args[1], args[2:]
 	fs := newFlagSet("admin account "+sub, e.stderr)
@@ -34,6 +37,8 @@ func cmdAdmin(ctx context.Context, e env, args []string) error {
 			fmt.Fprintf(e.stdout, "%sed @%s\n", sub, *username)
 			return nil
 		}
+	case "verify", "unverify":
+		run = adminVerify(ctx, e, fs, sub)
 	case "password":
 		username := fs.String("username", "", "the account's username (required)")
 		password := fs.String("password", "", "the new password, at least 8 characters (required)")
@@ -75,6 +80,8 @@ func requireFlags(fs *flag.FlagSet, sub string) error {
 		"suspend":   {"username"},
 		"unsuspend": {"username"},
 		"password":  {"username", "password"},
+		"verify":    {"username", "credential"},
+		"unverify":  {"username"},
 	}[sub]
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

@@ -21,6 +21,7 @@ import (
 	"github.com/rounds-md/rounds/federation"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web"
+	"github.com/rounds-md/rounds/web/ratelimit"
 )
 
 // Config is everything a rounds process is configured with, made of each
@@ -60,9 +61,11 @@ var settings = []setting{
 	{"registrations", "ROUNDS_REGISTRATIONS", instance.RegistrationsApproval, "closed, approval or open"},
 	{"federation_mode", "ROUNDS_FEDERATION_MODE", instance.FederationOpen, "open or allowlist"},
 	{"allow_private_addresses", "ROUNDS_ALLOW_PRIVATE_ADDRESSES", "false", "let outbound requests reach loopback/private addresses (tests, labs)"},
+	{"authorized_fetch", "ROUNDS_AUTHORIZED_FETCH", "true", "require HTTP signatures on ActivityPub object GETs; unsigned actor GETs get a minimal actor"},
 	{"metrics_token", "ROUNDS_METRICS_TOKEN", "", "bearer token required to read /metrics (empty: open)"},
 	{"trusted_proxies", "ROUNDS_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (empty: none)"},
 	{"password_grant", "ROUNDS_PASSWORD_GRANT", "true", "allow the OAuth password grant (toot login_cli, Mastodon.py log_in with a password)"},
+	{"rate_limit", "ROUNDS_RATE_LIMIT", "on", "API rate limits: on, off, or exempt:CIDR[,CIDR...] (on, except clients in those ranges)"},
 	{"log_level", "ROUNDS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log_format", "ROUNDS_LOG_FORMAT", "text", "text or json"},
 }
@@ -199,6 +202,9 @@ func buildConfig(v map[string]string) (Config, error) {
 		return bad("allow_private_addresses", "%q is not a boolean", v["allow_private_addresses"])
 	}
 	c.Federation.AllowPrivateAddresses = allow
+	if c.Federation.AuthorizedFetch, err = strconv.ParseBool(v["authorized_fetch"]); err != nil {
+		return bad("authorized_fetch", "%q is not a boolean", v["authorized_fetch"])
+	}
 	c.Media = media.Config{Dir: filepath.Join(c.DataDir, "media")}
 	c.Web = web.Config{Instance: c.Instance, MetricsToken: v["metrics_token"], OAuth: oauth.DefaultConfig()}
 	for _, p := range strings.Split(v["trusted_proxies"], ",") {
@@ -214,6 +220,9 @@ func buildConfig(v map[string]string) (Config, error) {
 	}
 	if c.Web.OAuth.PasswordGrant, err = strconv.ParseBool(v["password_grant"]); err != nil {
 		return bad("password_grant", "%q is not a boolean", v["password_grant"])
+	}
+	if c.Web.RateLimit, err = ratelimit.Parse(v["rate_limit"]); err != nil {
+		return bad("rate_limit", "%s", err)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(v["log_level"])); err != nil {
 		return bad("log_level", "%q must be debug, info, warn or error", v["log_level"])

@@ -48,6 +48,11 @@ Commands:
   admin account suspend      --username U
   admin account unsuspend    --username U
   admin account password     --username U --password P
+  admin account verify       --username U --credential TEXT   verify a physician credential (public)
+  admin account unverify     --username U                     revoke it
+  admin domain block|unblock --domain D   refuse (or stop refusing) a domain and its subdomains
+  admin domain allow|disallow --domain D  list (or unlist) a domain for allowlist mode
+  admin domain list
   version                    print the version
 
 Run "rounds <command> --help" for the flags of a command. Every setting can

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/rounds-md/rounds/federation"
 	"github.com/rounds-md/rounds/web"
 )
 
@@ -49,6 +50,18 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if _, err := a.accounts.InstanceActor(ctx); err != nil {
 		return err
 	}
+	// Federation registers its job kinds (inbox, delivery) before the
+	// queue starts.
+	fed, err := federation.New(ctx, cfg.Federation, federation.Deps{
+		Store: a.store, Instance: cfg.Instance, Accounts: a.accounts, Jobs: a.jobs, Log: a.log,
+	})
+	if err != nil {
+		return err
+	}
+	polls, scheduled, err := a.publishing(fed) // registers poll and scheduled-status jobs
+	if err != nil {
+		return err
+	}
 	if err := a.firstRunHint(ctx); err != nil {
 		return err
 	}
@@ -61,7 +74,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	defer a.stopJobs(ctx)
 
-	handler := web.New(cfg.Web, web.Deps{Store: a.store, Accounts: a.accounts, Media: a.media, Log: a.log})
+	handler := web.New(cfg.Web, web.Deps{Store: a.store, Accounts: a.accounts, Media: a.media, Federation: fed, Polls: polls, Scheduled: scheduled, Log: a.log})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

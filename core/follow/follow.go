@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/outbox"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
@@ -22,6 +24,8 @@ type Service struct {
 	store    *storage.Store
 	profiles *profile.Service
 	log      *slog.Logger
+	// pub hears of follows, accepts, rejections and blocks (WithPublisher).
+	pub outbox.Publisher
 }
 
 // New returns a Service.
@@ -50,6 +54,12 @@ type Relationship struct {
 	BlockedBy   bool
 	Requested   bool
 	RequestedBy bool
+	// Muting, MutingNotifications and MutingExpiresAt describe a mute in
+	// force (mute.go); Note is the private note about the account.
+	Muting              bool
+	MutingNotifications bool
+	MutingExpiresAt     *time.Time
+	Note                string
 }
 
 // target loads the account to act on: shown, and not the actor.
@@ -96,7 +106,10 @@ func (s *Service) Follow(ctx context.Context, actor *storage.Account, id int64, 
 		if err != nil || !created {
 			return err
 		}
-		return notify.Create(ctx, tx, notify.FollowRequest, t.Account, actor.ID, 0)
+		if err := notify.Create(ctx, tx, notify.FollowRequest, t.Account, actor.ID, 0); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.Followed{Follower: actor, Target: t.Account, RequestID: r.ID})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("follow: %w", err)
@@ -134,13 +147,20 @@ func (s *Service) Unfollow(ctx context.Context, actor *storage.Account, id int64
 		return nil, fmt.Errorf("unfollow: %w", err)
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
-		if _, err := tx.DeleteFollow(ctx, actor.ID, t.ID); err != nil {
+		followed, err := tx.DeleteFollow(ctx, actor.ID, t.ID)
+		if err != nil {
 			return err
 		}
-		if removed, err := tx.DeleteFollowRequest(ctx, actor.ID, t.ID); err != nil {
+		removed, err := tx.DeleteFollowRequest(ctx, actor.ID, t.ID)
+		if err != nil {
 			return err
 		} else if removed {
 			if err := tx.DeleteNotificationsBetween(ctx, t.ID, actor.ID, string(notify.FollowRequest)); err != nil {
+				return err
+			}
+		}
+		if followed || removed {
+			if err := s.publish(ctx, tx, outbox.Unfollowed{Follower: actor, Target: t.Account}); err != nil {
 				return err
 			}
 		}
@@ -171,7 +191,10 @@ func (s *Service) Authorize(ctx context.Context, actor *storage.Account, id int6
 		if err := tx.DeleteNotificationsBetween(ctx, actor.ID, id, string(notify.FollowRequest)); err != nil {
 			return err
 		}
-		return s.accept(ctx, tx, follower, actor, r.ShowReblogs, r.Notify, true)
+		if err := s.accept(ctx, tx, follower, actor, r.ShowReblogs, r.Notify, true); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.FollowAccepted{Follower: follower, Target: actor, FollowURI: deref(r.URI)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("follow: authorize: %w", err)
@@ -182,14 +205,24 @@ func (s *Service) Authorize(ctx context.Context, actor *storage.Account, id int6
 // Reject refuses the pending request of the account with that ID.
 func (s *Service) Reject(ctx context.Context, actor *storage.Account, id int64) (*Relationship, error) {
 	err := s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
-		removed, err := tx.DeleteFollowRequest(ctx, id, actor.ID)
+		r, err := tx.FollowRequestBetween(ctx, id, actor.ID)
+		if errors.Is(err, storage.ErrNotFound) {
+			return core.Errorf(core.ErrNotFound, "Record not found")
+		}
 		if err != nil {
 			return err
 		}
-		if !removed {
-			return core.Errorf(core.ErrNotFound, "Record not found")
+		if _, err := tx.DeleteFollowRequest(ctx, id, actor.ID); err != nil {
+			return err
 		}
-		return tx.DeleteNotificationsBetween(ctx, actor.ID, id, string(notify.FollowRequest))
+		if err := tx.DeleteNotificationsBetween(ctx, actor.ID, id, string(notify.FollowRequest)); err != nil {
+			return err
+		}
+		follower, err := tx.AccountByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.FollowRejected{Follower: follower, Target: actor, FollowURI: deref(r.URI)})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("follow: reject: %w", err)
@@ -206,7 +239,8 @@ func (s *Service) Block(ctx context.Context, actor *storage.Account, id int64) (
 		return nil, fmt.Errorf("block: %w", err)
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
-		if err := tx.InsertBlock(ctx, &storage.Block{AccountID: actor.ID, TargetAccountID: t.ID}); err != nil {
+		b := &storage.Block{AccountID: actor.ID, TargetAccountID: t.ID}
+		if err := tx.InsertBlock(ctx, b); err != nil {
 			return err
 		}
 		for _, pair := range [][2]int64{{actor.ID, t.ID}, {t.ID, actor.ID}} {
@@ -223,7 +257,7 @@ func (s *Service) Block(ctx context.Context, actor *storage.Account, id int64) (
 				return err
 			}
 		}
-		return nil
+		return s.publish(ctx, tx, outbox.Blocked{Account: actor, Target: t.Account, BlockID: b.ID})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("block: %w", err)
@@ -238,7 +272,14 @@ func (s *Service) Unblock(ctx context.Context, actor *storage.Account, id int64)
 	if err != nil {
 		return nil, fmt.Errorf("unblock: %w", err)
 	}
-	if _, err := s.store.DeleteBlock(ctx, actor.ID, t.ID); err != nil {
+	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		removed, err := tx.DeleteBlock(ctx, actor.ID, t.ID)
+		if err != nil || !removed {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.Unblocked{Account: actor, Target: t.Account})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("unblock: %w", err)
 	}
 	return s.Relationship(ctx, actor, t.ID)
@@ -267,6 +308,9 @@ func (s *Service) Relationships(ctx context.Context, actor *storage.Account, ids
 			Notifying: ties.Notifying[id], FollowedBy: ties.FollowedBy[id], Blocking: ties.Blocking[id],
 			BlockedBy: ties.BlockedBy[id], Requested: ties.Requested[id], RequestedBy: ties.RequestedBy[id],
 		}
+	}
+	if err := s.addMutesAndNotes(ctx, actor, ids, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

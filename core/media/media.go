@@ -50,6 +50,9 @@ type Config struct {
 	// uploads and jobs together (each may take hundreds of megabytes);
 	// default 2.
 	MaxConcurrent int
+	// URLKey (at least 32 bytes) signs the URLs of files that are not
+	// public (access.go); default: a random key kept in Dir/url.key.
+	URLKey []byte
 }
 
 // withDefaults fills in the zero fields of c.
@@ -82,6 +85,8 @@ type Service struct {
 	log   *slog.Logger
 	files files
 	sem   chan struct{}
+	// urlKey signs media URLs (access.go).
+	urlKey []byte
 }
 
 // New returns a media Service and registers its processing job with jobs.
@@ -90,11 +95,15 @@ func New(store *storage.Store, inst instance.Config, cfg Config, jobs *job.Queue
 		return nil, errors.New("media: Config.Dir is required")
 	}
 	cfg = cfg.withDefaults()
+	key, err := loadURLKey(cfg)
+	if err != nil {
+		return nil, err
+	}
 	s := &Service{
 		store: store, inst: inst, cfg: cfg, jobs: jobs, log: log,
-		files: files{root: cfg.Dir}, sem: make(chan struct{}, cfg.MaxConcurrent),
+		files: files{root: cfg.Dir}, sem: make(chan struct{}, cfg.MaxConcurrent), urlKey: key,
 	}
-	err := jobs.Register(job.Kind{
+	err = jobs.Register(job.Kind{
 		Name: ProcessKind, Handler: s.handleProcess, MaxAttempts: 5,
 		Concurrency: cfg.MaxConcurrent, Priority: job.PriorityInteractive,
 		Backoff: job.Exponential(2*time.Second, 5*time.Minute),
@@ -235,6 +244,12 @@ func (s *Service) removeFiles(ctx context.Context, m *storage.MediaAttachment) {
 // Attach them with storage.Store.AttachMedia inside the transaction that
 // creates the status. Repeated IDs count once.
 func (s *Service) ForStatus(ctx context.Context, accountID int64, ids []int64) ([]storage.MediaAttachment, error) {
+	return s.attachable(ctx, accountID, 0, ids)
+}
+
+// attachable checks ids as ForStatus describes; with statusID set, media
+// already attached to that status pass too (an edit keeps them).
+func (s *Service) attachable(ctx context.Context, accountID, statusID int64, ids []int64) ([]storage.MediaAttachment, error) {
 	var uniq []int64
 	seen := map[int64]bool{}
 	for _, id := range ids {
@@ -257,7 +272,8 @@ func (s *Service) ForStatus(ctx context.Context, accountID int64, ids []int64) (
 	out := make([]storage.MediaAttachment, 0, len(uniq))
 	for _, id := range uniq {
 		m, ok := byID[id]
-		if !ok || m.AccountID != accountID || m.StatusID != nil || m.State == storage.MediaFailed {
+		attachedElsewhere := m.StatusID != nil && (statusID == 0 || *m.StatusID != statusID)
+		if !ok || m.AccountID != accountID || attachedElsewhere || m.State == storage.MediaFailed {
 			return nil, core.Invalid("media_ids", "must name your own uploads that are not attached to a status")
 		}
 		if m.State != storage.MediaReady {

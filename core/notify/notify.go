@@ -34,7 +34,9 @@ var withStatus = map[Type]bool{Mention: true, Status: true, Reblog: true, Favour
 // Create records that fromID did t to recipient, about statusID (0 for
 // none). Run it with the Store of the transaction that performs the
 // action. It does nothing for a remote recipient (their server notifies
-// them), for self-notifications, or when the recipient blocks fromID.
+// them), for self-notifications, when the recipient blocks fromID or mutes
+// its notifications, or when the recipient muted the conversation statusID
+// belongs to.
 func Create(ctx context.Context, tx *storage.Store, t Type, recipient *storage.Account, fromID, statusID int64) error {
 	if recipient == nil || !recipient.Local() || recipient.ID == fromID {
 		return nil
@@ -45,6 +47,18 @@ func Create(ctx context.Context, tx *storage.Store, t Type, recipient *storage.A
 	}
 	if ties.Blocking[fromID] {
 		return nil
+	}
+	if muted, err := mutesNotifications(ctx, tx, recipient.ID, fromID); err != nil || muted {
+		return err
+	}
+	if statusID != 0 {
+		muted, err := tx.ConversationMuted(ctx, recipient.ID, statusID)
+		if err != nil {
+			return fmt.Errorf("notify: %w", err)
+		}
+		if muted {
+			return nil
+		}
 	}
 	n := &storage.Notification{AccountID: recipient.ID, FromAccountID: fromID, Type: string(t)}
 	if statusID != 0 {
@@ -175,9 +189,13 @@ func (s *Service) hydrate(ctx context.Context, viewer *storage.Account, rows []s
 	for i := range visible {
 		byID[visible[i].ID] = &visible[i]
 	}
+	muted, err := s.mutedSenders(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
 	for _, n := range rows {
 		a, ok := accts[n.FromAccountID]
-		if !ok {
+		if !ok || muted[n.FromAccountID] {
 			continue
 		}
 		it := Item{Notification: n, Account: a}

@@ -142,6 +142,8 @@ func describeScope(sc string) string {
 		return "Read all data on the server (administration)"
 	case ScopeAdminWrite:
 		return "Carry out moderation actions on the server (administration)"
+	case ScopePersonas:
+		return "See and create your other personas (this tells the app they are all yours)"
 	}
 	parent, what, _ := strings.Cut(sc, ":")
 	what = strings.ReplaceAll(what, "_", " ")

@@ -17,6 +17,10 @@ const (
 	ScopeProfile    = "profile"
 	ScopeAdminRead  = "admin:read"
 	ScopeAdminWrite = "admin:write"
+	// ScopePersonas lets an app list and create the other personas of
+	// the sign-in (Rounds). Neither read nor write implies it: an app
+	// authorized for one persona must not learn the others unasked.
+	ScopePersonas = "rounds:personas"
 )
 
 // DefaultScope is what an app or grant gets when it asks for nothing.
@@ -42,7 +46,7 @@ var followImplies = []string{
 
 // known is every scope a client may ask for.
 var known = func() map[string]bool {
-	m := map[string]bool{ScopeFollow: true, ScopePush: true, ScopeProfile: true}
+	m := map[string]bool{ScopeFollow: true, ScopePush: true, ScopeProfile: true, ScopePersonas: true}
 	for parent, children := range granular {
 		m[parent] = true
 		for _, c := range children {
@@ -55,7 +59,7 @@ var known = func() map[string]bool {
 // Supported returns every scope this server knows, high-level ones first,
 // for the authorization server metadata.
 func Supported() []string {
-	out := []string{ScopeRead, ScopeWrite, ScopePush, ScopeFollow, ScopeProfile, ScopeAdminRead, ScopeAdminWrite}
+	out := []string{ScopeRead, ScopeWrite, ScopePush, ScopeFollow, ScopeProfile, ScopeAdminRead, ScopeAdminWrite, ScopePersonas}
 	for _, parent := range []string{ScopeRead, ScopeWrite, ScopeAdminRead, ScopeAdminWrite} {
 		for _, c := range granular[parent] {
 			out = append(out, parent+":"+c)

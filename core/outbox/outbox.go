@@ -79,6 +79,14 @@ type Unblocked struct {
 	Account, Target *storage.Account
 }
 
+// ProfileUpdated: Account's profile changed (display name, note, images,
+// locked, fields, its professional profile or its verification); Account
+// is the row as it is now. Other servers refetch nothing: the Update
+// carries the actor as the public sees it.
+type ProfileUpdated struct {
+	Account *storage.Account
+}
+
 func (StatusCreated) event()  {}
 func (StatusDeleted) event()  {}
 func (Followed) event()       {}
@@ -87,6 +95,7 @@ func (FollowAccepted) event() {}
 func (FollowRejected) event() {}
 func (Blocked) event()        {}
 func (Unblocked) event()      {}
+func (ProfileUpdated) event() {}
 
 // Nop is a Publisher that publishes nothing.
 type Nop struct{}

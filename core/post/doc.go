@@ -7,6 +7,10 @@
 // Insert is the entry point the inbox shares for statuses from other
 // servers: same storage, same fan-out, same notifications.
 //
+// Hooks (hook.go) let other concepts store their part in the status's
+// transaction (a poll, a scheduled status's removal); direct statuses are
+// filed as conversations (core/conversation).
+//
 // It imports core, core/instance, core/visibility, core/profile,
-// core/timeline, core/notify and storage.
+// core/timeline, core/notify, core/conversation and storage.
 package post

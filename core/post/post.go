@@ -10,11 +10,13 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/conversation"
 	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/outbox"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/core/visibility"
@@ -32,6 +34,10 @@ type Service struct {
 	profiles  *profile.Service
 	timelines *timeline.Service
 	log       *slog.Logger
+	// pub hears of created and deleted statuses (WithPublisher).
+	pub outbox.Publisher
+	// media checks attachments and removes their files (WithMedia).
+	media *media.Service
 }
 
 // New returns a Service.
@@ -51,13 +57,16 @@ type Draft struct {
 	// Language is an ISO 639 code, "" for the author's default.
 	Language    string
 	InReplyToID int64
-	// MediaIDs must be empty until media attachments exist.
+	// MediaIDs are the author's processed, unattached uploads to attach,
+	// in order, at most media.MaxPerStatus. With media, Text may be blank.
 	MediaIDs []string
 	// IdempotencyKey, when set, makes a repeat within IdempotencyWindow
 	// return the first status instead of a new one.
 	IdempotencyKey string
 	// ApplicationID is the OAuth app that posted, if any.
 	ApplicationID *int64
+	// Hooks run in the status's transaction once it is stored (hook.go).
+	Hooks []Hook
 }
 
 var languageRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
@@ -77,8 +86,23 @@ func (s *Service) Create(ctx context.Context, author *storage.Account, d Draft) 
 	if err != nil {
 		return nil, fmt.Errorf("post: create: %w", err)
 	}
+	attachments, err := s.attachments(ctx, author, d.MediaIDs)
+	if err != nil {
+		return nil, fmt.Errorf("post: create: %w", err)
+	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
 		if err := s.insert(ctx, tx, author, st, mentions, tags); err != nil {
+			return err
+		}
+		if err := attach(ctx, tx, author, st, attachments); err != nil {
+			return err
+		}
+		for _, h := range d.Hooks {
+			if err := h(ctx, tx, st); err != nil {
+				return err
+			}
+		}
+		if err := s.publish(ctx, tx, outbox.StatusCreated{Author: author, Status: st, Mentions: mentions, Tags: tags}); err != nil {
 			return err
 		}
 		if keyHash != "" {
@@ -117,18 +141,9 @@ func (s *Service) idempotent(ctx context.Context, author *storage.Account, keyHa
 
 // build validates a draft and turns it into a status row.
 func (s *Service) build(ctx context.Context, author *storage.Account, d Draft) (*storage.Status, []*storage.Account, []string, error) {
-	if len(d.MediaIDs) > 0 {
-		return nil, nil, nil, core.Invalid("media_ids", "are not supported yet")
-	}
 	text := strings.TrimSpace(d.Text)
-	if text == "" {
-		return nil, nil, nil, core.Invalid("Text", "can't be blank")
-	}
-	if !utf8.ValidString(text) || !utf8.ValidString(d.SpoilerText) {
-		return nil, nil, nil, core.Invalid("Text", "is not valid UTF-8")
-	}
-	if CountChars(text)+utf8.RuneCountInString(d.SpoilerText) > MaxChars {
-		return nil, nil, nil, core.Invalid("Text", fmt.Sprintf("character limit of %d exceeded", MaxChars))
+	if err := checkText(text, d.SpoilerText, len(d.MediaIDs) > 0); err != nil {
+		return nil, nil, nil, err
 	}
 	prefs, err := s.store.PreferencesOf(ctx, author.ID)
 	if err != nil {
@@ -245,12 +260,16 @@ func (s *Service) insert(ctx context.Context, tx *storage.Store, author *storage
 			return err
 		}
 	}
-	return nil
+	// Direct statuses make conversations for their local participants.
+	return conversation.Record(ctx, tx, st, ids)
 }
 
 // Delete removes a status by its author and returns it as it was (with
-// its source text, for delete-and-redraft). Anyone else gets ErrNotFound.
-func (s *Service) Delete(ctx context.Context, author *storage.Account, id int64) (*timeline.Status, error) {
+// its source text and attachments, for delete-and-redraft). Anyone else
+// gets ErrNotFound. With deleteMedia the attachments are deleted, files
+// and all; without it they become unattached uploads of the author again,
+// which the redrafted status may attach (Mastodon's delete_media).
+func (s *Service) Delete(ctx context.Context, author *storage.Account, id int64, deleteMedia bool) (*timeline.Status, error) {
 	st, err := s.timelines.Get(ctx, author, id)
 	if err != nil {
 		return nil, err
@@ -258,9 +277,20 @@ func (s *Service) Delete(ctx context.Context, author *storage.Account, id int64)
 	if st.AccountID != author.ID {
 		return nil, fmt.Errorf("post: delete: %w", core.Errorf(core.ErrNotFound, "Record not found"))
 	}
-	if err := s.store.DeleteStatus(ctx, id); err != nil {
+	var gone []storage.MediaAttachment
+	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		if err := tx.DeleteStatus(ctx, id); err != nil {
+			return err
+		}
+		if gone, err = detachOrDelete(ctx, tx, id, deleteMedia); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.StatusDeleted{Author: author, Status: &st.Status, Mentions: st.Mentions})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("post: delete: %w", err)
 	}
+	s.removeFiles(ctx, gone)
 	s.log.InfoContext(ctx, "status deleted", "status_id", id, "account_id", author.ID)
 	return st, nil
 }

@@ -157,7 +157,7 @@ func TestStatusCounters(t *testing.T) {
 		if err != nil || stats[amy.ID].Statuses != 3 || stats[amy.ID].LastStatusAt == nil {
 			t.Fatalf("stats = %+v, %v", stats[amy.ID], err)
 		}
-		if _, err := w.posts.Delete(ctx, amy, last.ID); err != nil {
+		if _, err := w.posts.Delete(ctx, amy, last.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		stats, _ = s.AccountStatsOf(ctx, []int64{amy.ID})

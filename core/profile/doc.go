@@ -3,5 +3,6 @@
 // and which accounts may be looked up at all (not the instance actor, not
 // the suspended).
 //
-// It imports core, core/instance and storage.
+// It imports core, core/credential (to load each account's professional
+// card), core/instance, core/media and core/outbox (for Editor) and storage.
 package profile

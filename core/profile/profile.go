@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/storage"
 )
@@ -15,12 +16,20 @@ import (
 type Account struct {
 	*storage.Account
 	Stats storage.AccountStats
+	// Extras are the avatar, header and owner's own fields; nil when the
+	// account has none.
+	Extras *storage.AccountProfile
+	// Card is the professional profile with every audience, unfiltered:
+	// render it only through credential.Show for a viewer.
+	Card *credential.Card
 }
 
 // Service loads profiles over a Store.
 type Service struct {
 	store *storage.Store
 	inst  instance.Config
+	// resolver finds unknown remote accounts (WithResolver).
+	resolver AcctResolver
 }
 
 // New returns a Service.
@@ -94,9 +103,17 @@ func (s *Service) Load(ctx context.Context, accts []*storage.Account) ([]Account
 	if err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
 	}
+	extras, err := s.store.AccountProfilesOf(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	cards, err := credential.LoadCards(ctx, s.store, s.inst, accts)
+	if err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
 	out := make([]Account, len(accts))
 	for i, a := range accts {
-		out[i] = Account{Account: a, Stats: stats[a.ID]}
+		out[i] = Account{Account: a, Stats: stats[a.ID], Extras: extras[a.ID], Card: cards[a.ID]}
 	}
 	return out, nil
 }

@@ -15,9 +15,13 @@ import (
 // one the owner may see, without those the owner's filters hide from home
 // and lists. The caller has checked that owner owns l.
 func (s *Service) List(ctx context.Context, owner *storage.Account, l *storage.List, p storage.Page) (Result, error) {
+	keep, err := s.unmuted(ctx, owner, shownIn(filter.Home))
+	if err != nil {
+		return Result{}, err
+	}
 	res, err := s.collect(ctx, owner, p, func(p storage.Page) ([]storage.Status, error) {
 		return s.store.ListStatuses(ctx, l, visibility.FollowerVisibilities(), p)
-	}, shownIn(filter.Home))
+	}, keep)
 	if err != nil {
 		return res, fmt.Errorf("timeline: list: %w", err)
 	}

@@ -75,6 +75,9 @@ func (s *Service) Home(ctx context.Context, viewer *storage.Account, p storage.P
 	if err != nil {
 		return Result{}, err
 	}
+	if keep, err = s.unmuted(ctx, viewer, keep); err != nil {
+		return Result{}, err
+	}
 	res, err := s.collect(ctx, viewer, p, func(p storage.Page) ([]storage.Status, error) {
 		return s.store.HomeStatuses(ctx, viewer.ID, p)
 	}, keep)
@@ -87,12 +90,16 @@ func (s *Service) Home(ctx context.Context, viewer *storage.Account, p storage.P
 // Public reads a page of the public timeline (local, remote or both).
 // Only public statuses appear; unlisted never do.
 func (s *Service) Public(ctx context.Context, viewer *storage.Account, f storage.PublicFilter, p storage.Page) (Result, error) {
-	res, err := s.collect(ctx, viewer, p, func(p storage.Page) ([]storage.Status, error) {
-		return s.store.PublicStatuses(ctx, f, p)
-	}, func(st Status) bool {
+	keep, err := s.unmuted(ctx, viewer, func(st Status) bool {
 		return visibility.Listed(visibility.Post{AuthorID: st.AccountID, Visibility: visibility.Visibility(st.Visibility)}) &&
 			!filter.Hidden(st.Filtered, filter.Public)
 	})
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := s.collect(ctx, viewer, p, func(p storage.Page) ([]storage.Status, error) {
+		return s.store.PublicStatuses(ctx, f, p)
+	}, keep)
 	if err != nil {
 		return res, fmt.Errorf("timeline: public: %w", err)
 	}
@@ -104,7 +111,7 @@ type AccountFilter struct {
 	ExcludeReplies bool
 	ExcludeReblogs bool
 	OnlyMedia      bool
-	// Pinned asks for pinned statuses; there are none until pins exist.
+	// Pinned asks for the account's pinned statuses only.
 	Pinned bool
 	Tagged string
 }
@@ -118,7 +125,7 @@ func (s *Service) Account(ctx context.Context, viewer *storage.Account, accountI
 		return Result{}, fmt.Errorf("timeline: account: %w", err)
 	}
 	if f.Pinned {
-		return Result{Statuses: []Status{}}, nil
+		return s.pinned(ctx, viewer, accountID, p)
 	}
 	vis := []string{string(visibility.Public), string(visibility.Unlisted)}
 	if viewer != nil {

@@ -20,6 +20,17 @@ type Status struct {
 	RepliesCount int
 	// Filtered are the viewer's active filters the status matches.
 	Filtered []filter.Result
+	// Reblog is the boosted status, for a boost (ReblogOfID set); the
+	// viewer may see it too, or the boost is not shown.
+	Reblog *Status
+	// Media are its attachments, in order.
+	Media []storage.MediaAttachment
+	// FavouritesCount and ReblogsCount count its favourites and boosts.
+	FavouritesCount, ReblogsCount int
+	// Mine is the viewer's own relation to it (zero for anonymous).
+	Mine Relation
+	// Poll is its poll as the viewer sees it, nil when it has none.
+	Poll *Poll
 }
 
 // Service reads statuses for viewers over a Store.
@@ -127,7 +138,13 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 		}
 		out = append(out, hs)
 	}
+	if out, err = s.addActivity(ctx, viewer, out); err != nil {
+		return nil, err
+	}
 	if err := s.markFiltered(ctx, viewer, out); err != nil {
+		return nil, err
+	}
+	if err := s.attachPolls(ctx, viewer, out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rounds-md/rounds/federation/signature"
 )
@@ -226,3 +227,6 @@ func writeJSON(w http.ResponseWriter, contentType string, v any) {
 	w.Header().Set("Content-Type", contentType)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// nowHTTP is the current time as an HTTP date.
+func nowHTTP() string { return time.Now().UTC().Format(http.TimeFormat) }

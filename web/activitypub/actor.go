@@ -15,22 +15,25 @@ import (
 	"github.com/rounds-md/rounds/web/httperr"
 )
 
-// Handler serves actor documents.
+// Handler serves actor documents, objects and collections, and the inboxes.
 type Handler struct {
 	inst     instance.Config
 	accounts *account.Service
+	fed      *federation.Federator
 	log      *slog.Logger
 }
 
-// New returns a Handler for the instance inst.
-func New(inst instance.Config, accounts *account.Service, log *slog.Logger) *Handler {
-	return &Handler{inst: inst, accounts: accounts, log: log}
+// New returns a Handler for the instance inst; fed receives activities
+// and renders objects.
+func New(inst instance.Config, accounts *account.Service, fed *federation.Federator, log *slog.Logger) *Handler {
+	return &Handler{inst: inst, accounts: accounts, fed: fed, log: log}
 }
 
 // user returns the handler of GET /users/{username} (ActivityPub §4.1;
 // Mastodon spec/activitypub "Actors"). An ActivityStreams request gets the
-// actor document, 404 for an unknown account and 410 with a Tombstone for
-// a suspended one; any other request is passed to browser.
+// actor document (under authorized fetch, a minimal actor when unsigned
+// and 401 when badly signed), 404 for an unknown account and 410 with a
+// Tombstone for a suspended one; any other request is passed to browser.
 func (h *Handler) user(browser gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Writer.Header().Add("Vary", "Accept")
@@ -46,6 +49,18 @@ func (h *Handler) user(browser gin.HandlerFunc) gin.HandlerFunc {
 		if err != nil {
 			httperr.Abort(c, h.log, err)
 			return
+		}
+		if h.fed.AuthorizedFetch() {
+			// Under authorized fetch an unsigned request gets only what
+			// verifying this actor's signatures needs.
+			requester, ok := h.requester(c)
+			if !ok {
+				return
+			}
+			if requester == nil {
+				h.write(c, http.StatusOK, a, federation.MinimalActor)
+				return
+			}
 		}
 		h.write(c, http.StatusOK, a, federation.Actor)
 	}

@@ -1,7 +1,11 @@
-// Package activitypub serves Rounds' ActivityPub documents to other
+// Package activitypub serves Rounds' ActivityPub endpoints to other
 // servers: the actors of local accounts (/users/{username}) and the
-// instance actor (/actor). The documents are built in federation; a
-// browser asking for /users/{username} is handed to the HTML profile page.
+// instance actor (/actor), statuses as Notes, outboxes, follower and
+// following collections, and the inboxes (personal and shared). The
+// documents, the inbox pipeline and authorized fetch live in federation;
+// these handlers only bind and render. A browser asking for
+// /users/{username} is handed to the HTML profile page, and for an object
+// is redirected to it.
 //
 // It may import core, storage, federation and web/httperr.
 package activitypub

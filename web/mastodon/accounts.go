@@ -32,10 +32,14 @@ func (h *Handler) verifyCredentials(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	out := h.account(*a)
+	out, err := h.accountFor(c, *a)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	out.Source = &Source{
 		Privacy: prefs.DefaultVisibility, Sensitive: prefs.DefaultSensitive, Language: deref(prefs.DefaultLanguage),
-		Note: a.Note, Fields: []SourceField{}, FollowRequestsCount: pending, Discoverable: a.Discoverable,
+		Note: a.Note, Fields: sourceFields(*a), FollowRequestsCount: pending, Discoverable: a.Discoverable,
 		AttributionDomains: []string{}, QuotePolicy: "nobody",
 	}
 	role := Role{ID: "-99", Name: "", Color: "", Permissions: "0"}
@@ -67,11 +71,12 @@ func (h *Handler) getAccount(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.account(*a))
+	h.renderAccountFor(c, *a)
 }
 
 // lookupAccount serves GET /api/v1/accounts/lookup?acct=
-// (methods/accounts#lookup): known accounts only, without WebFinger.
+// (methods/accounts#lookup): local and known accounts, and a remote
+// user@domain not known yet is resolved through WebFinger (federation).
 func (h *Handler) lookupAccount(c *gin.Context) {
 	p, ok := h.bindOr(c)
 	if !ok {
@@ -82,12 +87,12 @@ func (h *Handler) lookupAccount(c *gin.Context) {
 		h.fail(c, core.Invalid("acct", "is missing"))
 		return
 	}
-	a, err := h.social.profiles.Lookup(c.Request.Context(), acct)
+	a, err := h.social.profiles.Resolve(c.Request.Context(), acct)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.account(*a))
+	h.renderAccountFor(c, *a)
 }
 
 // accountStatuses serves GET /api/v1/accounts/:id/statuses

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -68,11 +69,17 @@ func bind(c *gin.Context) (params, error) {
 			flatten(body, k, val)
 		}
 	case "application/x-www-form-urlencoded":
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
-		if err := c.Request.ParseForm(); err != nil {
+		// Read by hand: Request.ParseForm ignores the body of a DELETE,
+		// where clients send delete_media.
+		raw, err := io.ReadAll(io.LimitReader(c.Request.Body, maxBodyBytes+1))
+		if err != nil || len(raw) > maxBodyBytes {
 			return nil, errBadBody
 		}
-		for k, v := range c.Request.PostForm {
+		form, err := url.ParseQuery(string(raw))
+		if err != nil {
+			return nil, errBadBody
+		}
+		for k, v := range form {
 			body[k] = v
 		}
 	case "multipart/form-data":
@@ -99,6 +106,9 @@ func flatten(p params, key string, v any) {
 			flatten(p, key+"["+k+"]", val)
 		}
 	case []any:
+		if _, ok := p[key+"[]"]; !ok && len(x) == 0 {
+			p[key+"[]"] = []string{} // present and empty: the caller may clear a list
+		}
 		for _, val := range x {
 			flatten(p, key+"[]", val)
 		}

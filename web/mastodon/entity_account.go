@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/storage"
 )
@@ -50,6 +51,8 @@ type Account struct {
 	Source *Source `json:"source,omitempty"`
 	// Role is the CredentialAccount's role.
 	Role *Role `json:"role,omitempty"`
+	// Rounds is Rounds' professional profile (entity_rounds.go).
+	Rounds RoundsAccount `json:"rounds"`
 }
 
 // Field is a profile metadata field.
@@ -105,7 +108,7 @@ func (h *Handler) account(a profile.Account) Account {
 	out := Account{
 		ID: strconv.FormatInt(a.ID, 10), Username: a.Username, Acct: a.Username,
 		DisplayName: a.DisplayName, Locked: a.Locked,
-		Bot:       a.ActorType == storage.ActorService || a.ActorType == storage.ActorApplication,
+		Bot:       a.Bot || a.ActorType == storage.ActorService || a.ActorType == storage.ActorApplication,
 		Group:     a.ActorType == storage.ActorGroup,
 		Indexable: false, Noindex: true,
 		// Mastodon shows only the day an account was created.
@@ -136,6 +139,10 @@ func (h *Handler) account(a profile.Account) Account {
 		}
 		out.Note = a.Note // remote notes arrive as sanitised HTML
 	}
+	h.images(&out, a)
+	// Embedded accounts show what the public sees; the account endpoints
+	// widen it for their viewer (accountFor).
+	out.Fields, out.Rounds = h.professional(a, credential.Anonymous())
 	return out
 }
 

@@ -3,6 +3,7 @@ package mastodon
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/rounds-md/rounds/storage"
 )
@@ -55,8 +56,20 @@ func mediaSize(w, h int) *MediaSize {
 }
 
 // mediaAttachment renders an attachment. Status renderers call it (or
-// mediaAttachments) with the rows of storage.Store.MediaForStatuses.
+// mediaAttachments) with the rows of storage.Store.MediaForStatuses. The
+// URLs of an upload not attached yet are signed, as its files are not
+// public (media.Service.Authorize); statusMedia signs those of
+// non-public statuses.
 func (h *Handler) mediaAttachment(m *storage.MediaAttachment) MediaAttachment {
+	out := h.plainMediaAttachment(m)
+	if m.StatusID == nil {
+		out.URL, out.PreviewURL = h.Media.SignedURLs(m, time.Now())
+	}
+	return out
+}
+
+// plainMediaAttachment renders an attachment with its plain URLs.
+func (h *Handler) plainMediaAttachment(m *storage.MediaAttachment) MediaAttachment {
 	return MediaAttachment{
 		ID:          strconv.FormatInt(m.ID, 10),
 		Type:        m.Type,

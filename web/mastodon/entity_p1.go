@@ -67,13 +67,13 @@ func (h *Handler) hashtag(t tag.Tag, signedIn bool) Hashtag {
 // Filter is the Filter entity (docs entities/Filter). Keywords and
 // statuses are sent by the filters endpoints, not inside FilterResult.
 type Filter struct {
-	ID           string          `json:"id"`
-	Title        string          `json:"title"`
-	Context      []string        `json:"context"`
-	ExpiresAt    *Time           `json:"expires_at"`
-	FilterAction string          `json:"filter_action"`
-	Keywords     []FilterKeyword `json:"keywords,omitempty"`
-	Statuses     []FilterStatus  `json:"statuses,omitempty"`
+	ID           string           `json:"id"`
+	Title        string           `json:"title"`
+	Context      []string         `json:"context"`
+	ExpiresAt    *Time            `json:"expires_at"`
+	FilterAction string           `json:"filter_action"`
+	Keywords     *[]FilterKeyword `json:"keywords,omitempty"`
+	Statuses     *[]FilterStatus  `json:"statuses,omitempty"`
 }
 
 // FilterKeyword is the FilterKeyword entity.
@@ -117,14 +117,15 @@ func newFilter(f storage.Filter) Filter {
 // as lists, empty or not).
 func newFilterSet(s storage.FilterSet) Filter {
 	out := newFilter(s.Filter)
-	out.Keywords = make([]FilterKeyword, len(s.Keywords))
+	kws := make([]FilterKeyword, len(s.Keywords))
 	for i, k := range s.Keywords {
-		out.Keywords[i] = newFilterKeyword(k)
+		kws[i] = newFilterKeyword(k)
 	}
-	out.Statuses = make([]FilterStatus, len(s.Statuses))
+	sts := make([]FilterStatus, len(s.Statuses))
 	for i, st := range s.Statuses {
-		out.Statuses[i] = newFilterStatus(st)
+		sts[i] = newFilterStatus(st)
 	}
+	out.Keywords, out.Statuses = &kws, &sts
 	return out
 }
 

@@ -32,5 +32,7 @@ func relationship(r follow.Relationship) Relationship {
 		ID: strconv.FormatInt(r.ID, 10), Following: r.Following, ShowingReblogs: r.ShowReblogs || r.Requested,
 		Notifying: r.Notifying, FollowedBy: r.FollowedBy, Blocking: r.Blocking, BlockedBy: r.BlockedBy,
 		Requested: r.Requested, RequestedBy: r.RequestedBy,
+		Muting: r.Muting, MutingNotifications: r.MutingNotifications, MutingExpiresAt: timePtr(r.MutingExpiresAt),
+		Note: r.Note,
 	}
 }

@@ -21,7 +21,7 @@ type Status struct {
 	Visibility         string             `json:"visibility"`
 	Sensitive          bool               `json:"sensitive"`
 	SpoilerText        string             `json:"spoiler_text"`
-	MediaAttachments   []json0            `json:"media_attachments"`
+	MediaAttachments   []MediaAttachment  `json:"media_attachments"`
 	Mentions           []Mention          `json:"mentions"`
 	Tags               []Tag              `json:"tags"`
 	Emojis             []CustomEmoji      `json:"emojis"`
@@ -31,7 +31,7 @@ type Status struct {
 	InReplyToID        *string            `json:"in_reply_to_id"`
 	InReplyToAccountID *string            `json:"in_reply_to_account_id"`
 	Reblog             *Status            `json:"reblog"`
-	Poll               *json0             `json:"poll"`
+	Poll               *Poll              `json:"poll"`
 	Card               *json0             `json:"card"`
 	Language           *string            `json:"language"`
 	Text               *string            `json:"text,omitempty"`
@@ -44,8 +44,8 @@ type Status struct {
 	Application        *StatusApplication `json:"application,omitempty"`
 }
 
-// json0 stands for entities Rounds does not produce yet (media, polls,
-// cards); only empty lists and nulls of it are sent.
+// json0 stands for entities Rounds does not produce yet (cards); only
+// empty lists and nulls of it are sent.
 type json0 struct{}
 
 // Mention is Status.mentions[].
@@ -81,9 +81,18 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 		ID: id, CreatedAt: Time(st.CreatedAt), EditedAt: timePtr(st.EditedAt),
 		Account: h.account(st.Account), Content: st.Content, Visibility: st.Visibility,
 		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
-		MediaAttachments: []json0{}, Mentions: make([]Mention, 0, len(st.Mentions)),
+		MediaAttachments: h.statusMedia(st), Mentions: make([]Mention, 0, len(st.Mentions)),
 		Tags: make([]Tag, 0, len(st.Tags)), Emojis: []CustomEmoji{},
-		RepliesCount: st.RepliesCount, Language: st.Language,
+		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
+		Language: st.Language,
+	}
+	if st.Reblog != nil {
+		r := h.status(*st.Reblog, viewer)
+		out.Reblog = &r
+	}
+	if st.Poll != nil {
+		p := pollEntity(*st.Poll)
+		out.Poll = &p
 	}
 	if st.Local {
 		out.URI = h.Instance.ActorURL(st.Account.Username) + "/statuses/" + id
@@ -121,12 +130,12 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 		out.Tags = append(out.Tags, Tag{Name: t, URL: h.Instance.BaseURL() + "/tags/" + t})
 	}
 	if viewer != nil {
-		f := false
-		out.Favourited, out.Reblogged, out.Muted, out.Bookmarked = &f, &f, &f, &f
+		mine := st.Mine
+		out.Favourited, out.Reblogged, out.Muted, out.Bookmarked = &mine.Favourited, &mine.Reblogged, &mine.Muted, &mine.Bookmarked
 		filtered := filterResults(st.Filtered)
 		out.Filtered = &filtered
 		if viewer.ID == st.AccountID {
-			out.Pinned = &f
+			out.Pinned = &mine.Pinned
 		}
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/core/media"
+	"github.com/rounds-md/rounds/core/poll"
 	"github.com/rounds-md/rounds/core/post"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
@@ -24,7 +25,7 @@ const sourceURL = "https://github.com/rounds-md/rounds"
 
 // The limits the instance documents advertise; clients size their
 // composers and uploads by them. Those that core enforces come from core;
-// the rest (polls, pins, featured tags, profile fields) are Mastodon's
+// the rest (pins, featured tags, profile fields) are Mastodon's
 // defaults until the packages that enforce them exist.
 const (
 	maxStatusCharacters      = post.MaxChars
@@ -33,10 +34,10 @@ const (
 	imageSizeLimit           = media.DefaultMaxFileSize
 	imageMatrixLimit         = media.DefaultMaxPixels
 	mediaDescriptionLimit    = media.DefaultMaxDescription
-	maxPollOptions           = 4
-	maxPollOptionCharacters  = 50
-	minPollExpiration        = 300     // 5 minutes
-	maxPollExpiration        = 2629746 // a month
+	maxPollOptions           = poll.MaxOptions
+	maxPollOptionCharacters  = poll.MaxOptionChars
+	minPollExpiration        = int(poll.MinExpiresIn / time.Second)
+	maxPollExpiration        = int(poll.MaxExpiresIn / time.Second)
 	maxFeaturedTags          = 10
 	maxPinnedStatuses        = 5
 	maxDisplayNameLength     = 30

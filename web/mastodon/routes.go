@@ -8,6 +8,10 @@ import (
 	"github.com/rounds-md/rounds/core/account"
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/core/media"
+	"github.com/rounds-md/rounds/core/outbox"
+	"github.com/rounds-md/rounds/core/poll"
+	"github.com/rounds-md/rounds/core/profile"
+	"github.com/rounds-md/rounds/core/schedule"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -19,16 +23,33 @@ type Deps struct {
 	// Media stores and processes uploads (core/media).
 	Media *media.Service
 	Log   *slog.Logger
+	// Publisher tells other servers what local people do (federation);
+	// nil publishes nothing.
+	Publisher outbox.Publisher
+	// Resolver finds remote accounts by user@domain (federation); nil
+	// finds known ones only.
+	Resolver profile.AcctResolver
+	// Polls and Scheduled run polls and scheduled statuses (their jobs
+	// are registered with the queue); nil refuses them with 422.
+	Polls     *poll.Service
+	Scheduled *schedule.Service
 }
 
 // Handler serves the Mastodon client API.
 type Handler struct {
 	Deps
 	social *social
+	// pro serves the professional profile, directory and personas
+	// (routes_rounds.go).
+	pro *professional
 }
 
 // New returns a Handler over deps.
-func New(deps Deps) *Handler { return &Handler{Deps: deps, social: newSocial(deps)} }
+func New(deps Deps) *Handler {
+	h := &Handler{Deps: deps, social: newSocial(deps)}
+	h.pro = newProfessional(deps, h.social.profiles)
+	return h
+}
 
 // Routes mounts the Mastodon client API on r: one line per route, grouped
 // by resource. Mastodon clients call some paths with a trailing slash, so
@@ -42,4 +63,8 @@ func Routes(r gin.IRouter, h *Handler) {
 
 	socialRoutes(r, h)
 	mediaRoutes(r, h)
+	p1Routes(r, h)     // lists, tags, filters, markers, instance extras
+	actionRoutes(r, h) // favourites, boosts, bookmarks, pins, mutes, edits
+	roundsRoutes(r, h) // professional profiles, directory, personas, update_credentials
+	moreRoutes(r, h)   // polls, scheduled statuses, search, conversations, mutes, notes
 }

@@ -28,13 +28,13 @@ type social struct {
 }
 
 func newSocial(d Deps) *social {
-	profiles := profile.New(d.Store, d.Instance)
+	profiles := profile.New(d.Store, d.Instance).WithResolver(d.Resolver)
 	timelines := timeline.New(d.Store, profiles)
 	return &social{
 		profiles:      profiles,
 		timelines:     timelines,
-		posts:         post.New(d.Store, d.Instance, profiles, timelines, d.Log),
-		follows:       follow.New(d.Store, profiles, d.Log),
+		posts:         post.New(d.Store, d.Instance, profiles, timelines, d.Log).WithPublisher(d.Publisher).WithMedia(d.Media),
+		follows:       follow.New(d.Store, profiles, d.Log).WithPublisher(d.Publisher),
 		notifications: notify.New(d.Store, profiles, timelines),
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 // createStatus serves POST /api/v1/statuses (methods/statuses#create):
 // status, spoiler_text, sensitive, visibility, language, in_reply_to_id,
-// media_ids[], and the Idempotency-Key header.
+// media_ids[], poll[...], scheduled_at, and the Idempotency-Key header.
 func (h *Handler) createStatus(c *gin.Context) {
 	p, ok := h.bindOr(c)
 	if !ok {
@@ -36,6 +36,9 @@ func (h *Handler) createStatus(c *gin.Context) {
 	}
 	if a := oauth.FromContext(c); a != nil && a.App != nil {
 		d.ApplicationID = &a.App.ID
+	}
+	if h.composeExtras(c, p, &d) { // poll, scheduled_at (polls.go)
+		return
 	}
 	me := viewer(c)
 	st, err := h.social.posts.Create(c.Request.Context(), me, d)
@@ -79,20 +82,32 @@ func (h *Handler) statusContext(c *gin.Context) {
 }
 
 // deleteStatus serves DELETE /api/v1/statuses/:id (methods/statuses#delete):
-// the author only; returns the deleted status with its source text, for
-// delete-and-redraft.
+// the author only; returns the deleted status with its source text and
+// attachments, for delete-and-redraft. delete_media=true deletes the
+// attachments too; otherwise they are kept, unattached, for the redraft.
 func (h *Handler) deleteStatus(c *gin.Context) {
 	id, ok := pathID(c, "id")
 	if !ok {
 		return
 	}
+	p, ok := h.bindOr(c)
+	if !ok {
+		return
+	}
+	deleteMedia, err := p.flag("delete_media")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	me := viewer(c)
-	st, err := h.social.posts.Delete(c.Request.Context(), me, id)
+	st, err := h.social.posts.Delete(c.Request.Context(), me, id, deleteMedia)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	out := h.status(*st, me)
 	out.Text = &st.Text
+	// The attachments are gone or unattached now: only signed URLs work.
+	out.MediaAttachments = h.signedMedia(st.Media)
 	c.JSON(http.StatusOK, out)
 }

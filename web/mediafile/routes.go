@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -29,14 +30,18 @@ func Routes(r gin.IRouter, h *Handler) {
 	r.HEAD(strings.TrimSuffix(media.URLPrefix, "/")+"/*path", h.file)
 }
 
-// file serves one processed file by its random name. Anyone holding the
-// URL can fetch it, as with Mastodon's media URLs; the response may only
-// be cached privately, since media of non-public posts will need access
-// checks that shared caches could bypass.
+// file serves one processed file by its random name: to anyone for a
+// public file, and otherwise only through a signed, unexpired URL
+// (media.Service.Authorize). The response may only be cached privately,
+// so that shared caches do not bypass that check.
 func (h *Handler) file(c *gin.Context) {
 	rel := strings.TrimPrefix(c.Param("path"), "/")
 	path, typ, err := h.media.File(rel)
 	if err != nil {
+		httperr.Abort(c, h.log, err)
+		return
+	}
+	if err := h.media.Authorize(c.Request.Context(), rel, c.Query("exp"), c.Query("sig"), time.Now()); err != nil {
 		httperr.Abort(c, h.log, err)
 		return
 	}

@@ -99,7 +99,19 @@ func (h *Handler) decide(c *gin.Context) {
 	}
 	switch p.Get("decision") {
 	case "approve":
-		code, err := h.svc.IssueCode(c.Request.Context(), vr, ws.User, ws.Account)
+		acct := ws.Account
+		if raw := p.Get("account_id"); raw != "" {
+			// The persona chosen on the consent page acts for the app.
+			id, err := strconv.ParseInt(raw, 10, 64)
+			if err == nil {
+				acct, err = h.svc.Persona(c.Request.Context(), ws.User, id)
+			}
+			if err != nil {
+				h.pages.renderError(c, http.StatusBadRequest, "Authorization failed", "That persona cannot be chosen. Go back and choose one of yours.")
+				return
+			}
+		}
+		code, err := h.svc.IssueCode(c.Request.Context(), vr, ws.User, acct)
 		if err != nil {
 			h.serverError(c, err)
 			return
@@ -207,10 +219,23 @@ func (h *Handler) renderConsent(c *gin.Context, vr *oauthcore.ValidAuthRequest, 
 	}
 	switchQ := requestQuery(vr)
 	switchQ.Set("force_login", "true")
+	personas, err := h.svc.Personas(c.Request.Context(), ws.User)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	var choices []personaChoice
+	if len(personas) > 1 {
+		for _, a := range personas {
+			choices = append(choices, personaChoice{
+				ID: strconv.FormatInt(a.ID, 10), Username: a.Username, DisplayName: a.DisplayName, Checked: a.ID == ws.Account.ID,
+			})
+		}
+	}
 	h.pages.render(c, http.StatusOK, "consent", pageData{
 		Title: "Authorize " + vr.App.Name, CSRF: h.csrfToken(c), Request: fieldsOf(vr),
 		AppName: vr.App.Name, AppWebsite: vr.App.Website, Acct: ws.Account.Username,
-		Scopes: scopes, SwitchURL: "/oauth/authorize?" + switchQ.Encode(),
+		Scopes: scopes, SwitchURL: "/oauth/authorize?" + switchQ.Encode(), Personas: choices,
 	})
 }
 

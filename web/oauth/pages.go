@@ -26,7 +26,7 @@ type pages struct {
 // by every test that renders a page.
 func newPages(inst instance.Config, log *slog.Logger) *pages {
 	tmpl := map[string]*template.Template{}
-	for _, name := range []string{"signin", "consent", "native", "error"} {
+	for _, name := range []string{"signin", "consent", "native", "error", "websignin"} {
 		tmpl[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return &pages{inst: inst, log: log, tmpl: tmpl}
@@ -59,12 +59,25 @@ type pageData struct {
 	// Acct is the signed-in username; SwitchURL signs in as another.
 	Acct      string
 	SwitchURL string
+	// Personas are the accounts of the sign-in the app may act as, when
+	// there is more than one to choose from.
+	Personas []personaChoice
 	// Scopes describe, one line each, what the client asks for.
 	Scopes []string
 	// Login pre-fills the sign-in form after a failure.
 	Login string
 	// Code is the out-of-band authorization code.
 	Code string
+	// ReturnTo is the local path the plain sign-in page goes back to.
+	ReturnTo string
+}
+
+// personaChoice is one persona on the consent page.
+type personaChoice struct {
+	ID          string
+	Username    string
+	DisplayName string
+	Checked     bool
 }
 
 // render writes the named page with status and the headers every page

@@ -16,15 +16,17 @@ import (
 const APIPrefix = "/api/"
 
 // Mount installs the bearer-token middleware for every path under
-// APIPrefix and the OAuth routes. Call it before other API routes are
+// APIPrefix, then the middleware in after (which may use FromContext: the
+// rate limiter), and the OAuth routes. Call it before other API routes are
 // registered: gin applies middleware only to routes added after it.
-func Mount(r *gin.Engine, svc *oauthcore.Service, inst instance.Config, log *slog.Logger) {
+func Mount(r *gin.Engine, svc *oauthcore.Service, inst instance.Config, log *slog.Logger, after ...gin.HandlerFunc) {
 	authn := NewMiddleware(svc, log).Authenticate()
 	r.Use(func(c *gin.Context) {
 		if strings.HasPrefix(c.Request.URL.Path, APIPrefix) {
 			authn(c)
 		}
 	})
+	r.Use(after...)
 	Routes(r, NewHandler(svc, inst, log))
 }
 

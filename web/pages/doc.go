@@ -1,6 +1,10 @@
-// Package pages serves Rounds' server-rendered HTML: for now the public
-// profile page of a local account (/@{username}, and /users/{username} for
-// browsers) and the static assets under /static. Templates are
+// Package pages serves Rounds' server-rendered HTML: the profile page of a
+// local account (/@{username}, and /users/{username} for browsers) with
+// the professional fields its viewer may see, the professional directory
+// (/directory), one's own professional profile editor
+// (/settings/profile), the staff's verification pages (/admin/accounts)
+// and the static assets under /static. Signed-in pages use the browser
+// session of web/oauth through the Sessions interface. Templates are
 // html/template files embedded in the binary, so every value is escaped.
 //
 // It may import core, storage and web/httperr.

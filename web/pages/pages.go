@@ -31,13 +31,15 @@ type Pages struct {
 	log      *slog.Logger
 	tmpl     map[string]*template.Template
 	assets   http.Handler
+	// pro serves the professional pages; nil until WithProfessional.
+	pro *Professional
 }
 
 // New returns Pages for the instance inst. It parses the embedded
 // templates, which cannot fail at run time once the tests pass.
 func New(inst instance.Config, accounts *account.Service, log *slog.Logger) *Pages {
 	tmpl := map[string]*template.Template{}
-	for _, name := range []string{"profile", "error"} {
+	for _, name := range []string{"profile", "error", "directory", "settings", "admin_accounts", "admin_account"} {
 		tmpl[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	sub, err := fs.Sub(staticFS, "static")

@@ -21,6 +21,15 @@ type profilePage struct {
 	// template escapes each line.
 	Note [][]string
 	Bot  bool
+	// Lines are the professional fields the viewer may see, Verified the
+	// verification; Viewer is the signed-in username ("" anonymous) and
+	// Own is set on one's own page.
+	Lines    []shownLine
+	Verified *verifiedBadge
+	Viewer   string
+	Own      bool
+	CSRF     string
+	CSRFName string
 }
 
 // Profile serves GET /@{username}, and GET /users/{username} for browsers:
@@ -45,18 +54,22 @@ func (p *Pages) Profile(c *gin.Context) {
 	if strings.TrimSpace(name) == "" {
 		name = a.Username
 	}
+	data := profilePage{
+		DisplayName: name,
+		Username:    a.Username,
+		Acct:        p.inst.Acct(a.Username),
+		ActorURL:    p.inst.ActorURL(a.Username),
+		ProfileURL:  p.inst.ProfileURL(a.Username),
+		Note:        paragraphs(a.Note),
+		Bot:         a.Bot,
+	}
+	if !p.professionalFields(c, a, &data) {
+		return
+	}
 	p.render(c, http.StatusOK, "profile", page{
 		Title:   name + " (@" + p.inst.Acct(a.Username) + ")",
 		NoIndex: !a.Discoverable,
-		Data: profilePage{
-			DisplayName: name,
-			Username:    a.Username,
-			Acct:        p.inst.Acct(a.Username),
-			ActorURL:    p.inst.ActorURL(a.Username),
-			ProfileURL:  p.inst.ProfileURL(a.Username),
-			Note:        paragraphs(a.Note),
-			Bot:         a.Bot,
-		},
+		Data:    data,
 	})
 }
 

@@ -7,5 +7,16 @@ import "github.com/gin-gonic/gin"
 // /static/, which gin would refuse beside the catch-all.
 func Routes(r gin.IRouter, p *Pages) {
 	r.GET("/@:username", p.Profile)
+	if p.pro != nil {
+		// Professional profiles: the directory, one's own profile editor
+		// and the staff's verification pages (web/oauth's browser session).
+		r.GET("/directory", p.Directory)
+		r.GET("/settings/profile", p.Settings)
+		r.POST("/settings/profile", p.SaveSettings)
+		r.GET("/admin/accounts", p.AdminAccounts)
+		r.GET("/admin/accounts/:username", p.AdminAccount)
+		r.POST("/admin/accounts/:username/verify", p.AdminVerify(false))
+		r.POST("/admin/accounts/:username/unverify", p.AdminVerify(true))
+	}
 	r.GET("/static/*filepath", p.static)
 }

@@ -17,8 +17,10 @@ import (
 	"github.com/rounds-md/rounds/core/job"
 	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/oauth"
+	"github.com/rounds-md/rounds/federation"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web"
+	"github.com/rounds-md/rounds/web/ratelimit"
 )
 
 // Server is one running Rounds instance.
@@ -33,8 +35,10 @@ type Server struct {
 	Jobs *job.Queue
 	// Media is the media service; its files live in a temporary folder.
 	Media *media.Service
-	Log   *slog.Logger
-	HTTP  *httptest.Server
+	// Federation is the instance's ActivityPub side (inbox, delivery).
+	Federation *federation.Federator
+	Log        *slog.Logger
+	HTTP       *httptest.Server
 }
 
 // Option changes the configuration of a Server before it starts.
@@ -42,9 +46,12 @@ type Option func(*config)
 
 type config struct {
 	host       string
+	addr       string // exact host:port to listen on, "" for host:0
 	inst       instance.Config
 	web        web.Config
+	fed        federation.Config
 	manualJobs bool
+	jobClock   func() time.Time // WithJobClock
 }
 
 // WithHost makes the server listen on host (e.g. "127.0.0.2"), so several
@@ -63,6 +70,17 @@ func WithManualJobs() Option { return func(c *config) { c.manualJobs = true } }
 // WithOAuth edits the OAuth configuration (oauth.DefaultConfig() unless changed).
 func WithOAuth(fn func(*oauth.Config)) Option { return func(c *config) { fn(&c.web.OAuth) } }
 
+// WithRateLimit turns the API rate limits on with cfg (they are off by
+// default, so that no other test trips them; ratelimit.DefaultConfig() is
+// what an instance runs with).
+func WithRateLimit(cfg ratelimit.Config) Option { return func(c *config) { c.web.RateLimit = cfg } }
+
+// WithTrustedProxies sets the reverse proxies whose X-Forwarded-For is
+// believed (ROUNDS_TRUSTED_PROXIES).
+func WithTrustedProxies(cidrs ...string) Option {
+	return func(c *config) { c.web.TrustedProxies = cidrs }
+}
+
 // Start runs a Rounds instance over store until the test ends.
 func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 	t.Helper()
@@ -72,12 +90,18 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 			Name: "Rounds Test", Description: "A test instance.", ContactEmail: "admin@example.org",
 			Registrations: instance.RegistrationsApproval, FederationMode: instance.FederationOpen, Version: "0.0.0-test",
 		},
-		web: web.Config{OAuth: oauth.DefaultConfig()},
+		// Rate limits off unless WithRateLimit: tests make many requests.
+		web: web.Config{OAuth: oauth.DefaultConfig(), RateLimit: ratelimit.Config{}},
+		fed: defaultFederation(),
 	}
 	for _, o := range opts {
 		o(&c)
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(c.host, "0"))
+	addr := c.addr
+	if addr == "" {
+		addr = net.JoinHostPort(c.host, "0")
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("webtest: listen: %v", err)
 	}
@@ -92,11 +116,16 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 	if _, err := accounts.InstanceActor(context.Background()); err != nil {
 		t.Fatalf("webtest: instance actor: %v", err)
 	}
-	jobs := job.New(store, job.Config{PollInterval: 100 * time.Millisecond}, log)
+	jobs := job.New(store, job.Config{PollInterval: 100 * time.Millisecond, Now: c.jobClock}, log)
 	mediaSvc, err := media.New(store, c.inst, media.Config{Dir: t.TempDir()}, jobs, log)
 	if err != nil {
 		t.Fatalf("webtest: media: %v", err)
 	}
+	fed, err := federation.New(context.Background(), c.fed, federation.Deps{Store: store, Instance: c.inst, Accounts: accounts, Jobs: jobs, Log: log})
+	if err != nil {
+		t.Fatalf("webtest: federation: %v", err)
+	}
+	polls, scheduled := publishing(t, store, c.inst, mediaSvc, fed, jobs, log)
 	if !c.manualJobs {
 		if err := jobs.Start(); err != nil {
 			t.Fatalf("webtest: jobs: %v", err)
@@ -111,12 +140,12 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 			t.Errorf("webtest: stop jobs: %v", err)
 		}
 	})
-	srv := httptest.NewUnstartedServer(web.New(c.web, web.Deps{Store: store, Accounts: accounts, Media: mediaSvc, Log: log}))
+	srv := httptest.NewUnstartedServer(web.New(c.web, web.Deps{Store: store, Accounts: accounts, Media: mediaSvc, Federation: fed, Polls: polls, Scheduled: scheduled, Log: log}))
 	_ = srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &Server{URL: srv.URL, Instance: c.inst, Store: store, Accounts: accounts, Jobs: jobs, Media: mediaSvc, Log: log, HTTP: srv}
+	return &Server{URL: srv.URL, Instance: c.inst, Store: store, Accounts: accounts, Jobs: jobs, Media: mediaSvc, Federation: fed, Log: log, HTTP: srv}
 }
 
 // CreateAccount makes a confirmed, approved local member with the password

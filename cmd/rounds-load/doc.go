@@ -1,0 +1,20 @@
+// Command rounds-load seeds a Rounds database and measures a Rounds server
+// over HTTP: statuses created per second, home timeline requests per second
+// with p50/p99 latency, verify_credentials requests per second, the
+// server's idle memory (RSS) and its start-up time to the first served
+// request. docs/performance.md records what it measured and how.
+//
+// It seeds through storage (N accounts, F follows each, M statuses fanned
+// out into home feeds, as posting does), then either starts the given
+// rounds binary itself on 127.0.0.1 (so it can time start-up and read its
+// memory) or measures a server already running on 127.0.0.1. It never
+// talks to any other address, bounds its clients, phases and total time,
+// and stops by itself (the server it started with it).
+//
+// The server must not rate-limit the tool: when rounds-load starts the
+// server it sets ROUNDS_RATE_LIMIT=exempt:127.0.0.0/8,::1/128; a server run
+// by hand needs the same setting (or off).
+//
+// It may import storage, core/account (password hashing) and the standard
+// library. It is a separate binary so that the server stays small.
+package main

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// phase is one measured workload: clients goroutines each sending
+// requests one after another for warmup+duration; only responses that
+// arrive after the warm-up are counted.
+type phase struct {
+	name    string
+	clients int
+	// request builds client c's i-th request.
+	request func(ctx context.Context, c, i int) (*http.Request, error)
+	// want is the status a successful response has.
+	want int
+}
+
+// phaseResult is what a phase measured. Latencies are in milliseconds.
+type phaseResult struct {
+	Name     string  `json:"name"`
+	Clients  int     `json:"clients"`
+	Seconds  float64 `json:"seconds"`
+	Requests int     `json:"requests"`
+	Errors   int     `json:"errors"`
+	PerSec   float64 `json:"per_second"`
+	P50      float64 `json:"p50_ms"`
+	P90      float64 `json:"p90_ms"`
+	P99      float64 `json:"p99_ms"`
+	Max      float64 `json:"max_ms"`
+	// ServerCPU and ToolCPU are the cores each process kept busy on
+	// average (2.0 = both cores of this machine); 0 when unknown.
+	ServerCPU  float64 `json:"server_cores"`
+	ToolCPU    float64 `json:"tool_cores"`
+	LoadAvg    string  `json:"load_average"`
+	FirstError string  `json:"first_error,omitempty"`
+}
+
+// maxErrors ends a phase early: something is wrong, not slow.
+const maxErrors = 100
+
+// run runs p against hc. pid is the server's process (0 when unknown),
+// for its CPU use.
+func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.Duration, pid int) phaseResult {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	begin := time.Now()
+	measureFrom := begin.Add(warmup)
+	end := measureFrom.Add(duration)
+	var (
+		errs     atomic.Int64
+		firstErr atomic.Value
+		wg       sync.WaitGroup
+		lats     = make([][]time.Duration, p.clients)
+		// CPU figures are taken by the first client to cross measureFrom.
+		once                  sync.Once
+		serverCPU0, toolCPU0  time.Duration
+		serverCPU1, toolCPU1  time.Duration
+		measuredAt, stoppedAt time.Time
+	)
+	fail := func(err error) {
+		firstErr.CompareAndSwap(nil, err.Error())
+		if errs.Add(1) >= maxErrors {
+			cancel()
+		}
+	}
+	for c := 0; c < p.clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			var buf bytes.Buffer
+			mine := make([]time.Duration, 0, 4096)
+			for i := 0; ctx.Err() == nil; i++ {
+				start := time.Now()
+				if start.After(measureFrom) {
+					once.Do(func() { measuredAt, serverCPU0, toolCPU0 = start, procCPU(pid), selfCPU() })
+				}
+				if !start.Before(end) {
+					break
+				}
+				req, err := p.request(ctx, c, i)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				res, err := hc.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						fail(err)
+					}
+					continue
+				}
+				buf.Reset()
+				_, err = io.Copy(&buf, res.Body)
+				res.Body.Close()
+				took := time.Since(start)
+				switch {
+				case err != nil:
+					fail(err)
+				case res.StatusCode != p.want:
+					fail(fmt.Errorf("%s %s: %d %s", req.Method, req.URL.Path, res.StatusCode, truncate(buf.String(), 200)))
+				case start.After(measureFrom):
+					mine = append(mine, took)
+				}
+			}
+			lats[c] = mine
+		}(c)
+	}
+	wg.Wait()
+	stoppedAt = time.Now()
+	serverCPU1, toolCPU1 = procCPU(pid), selfCPU()
+
+	all := slices.Concat(lats...)
+	slices.Sort(all)
+	r := phaseResult{Name: p.name, Clients: p.clients, Requests: len(all), Errors: int(errs.Load()), LoadAvg: loadAvg()}
+	if v := firstErr.Load(); v != nil {
+		r.FirstError = v.(string)
+	}
+	if measuredAt.IsZero() {
+		return r
+	}
+	wall := stoppedAt.Sub(measuredAt)
+	r.Seconds = wall.Seconds()
+	r.PerSec = float64(len(all)) / wall.Seconds()
+	if pid != 0 {
+		r.ServerCPU = (serverCPU1 - serverCPU0).Seconds() / wall.Seconds()
+	}
+	r.ToolCPU = (toolCPU1 - toolCPU0).Seconds() / wall.Seconds()
+	if len(all) > 0 {
+		ms := func(q float64) float64 {
+			return float64(all[min(len(all)-1, int(q*float64(len(all))))].Microseconds()) / 1000
+		}
+		r.P50, r.P90, r.P99 = ms(0.50), ms(0.90), ms(0.99)
+		r.Max = float64(all[len(all)-1].Microseconds()) / 1000
+	}
+	return r
+}
+
+// getPhase is a phase of GETs of path by clients, client c using
+// tokens[(c + i*clients) % len(tokens)] for its i-th request, so that
+// every signed-in account is read in turn.
+func getPhase(name, base, path string, clients int, tokens []string) phase {
+	return phase{name: name, clients: clients, want: http.StatusOK,
+		request: func(ctx context.Context, c, i int) (*http.Request, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Authorization", "Bearer "+tokens[(c+i*clients)%len(tokens)])
+			return req, nil
+		}}
+}
+
+// postPhase is a phase of POST /api/v1/statuses by clients, client c
+// posting as tokens[c % len(tokens)] (public statuses, which fan out to
+// the author's followers).
+func postPhase(base string, clients int, tokens []string) phase {
+	return phase{name: "create statuses", clients: clients, want: http.StatusOK,
+		request: func(ctx context.Context, c, i int) (*http.Request, error) {
+			form := url.Values{
+				"status":     {fmt.Sprintf("Load post %d from client %d: handover at 19:00, two patients to watch overnight.", i, c)},
+				"visibility": {"public"},
+			}.Encode()
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/statuses", strings.NewReader(form))
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Authorization", "Bearer "+tokens[c%len(tokens)])
+			return req, nil
+		}}
+}

@@ -1,0 +1,120 @@
+package federation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/follow"
+	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/core/job"
+	"github.com/rounds-md/rounds/core/outbox"
+	"github.com/rounds-md/rounds/core/post"
+	"github.com/rounds-md/rounds/core/profile"
+	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/federation/delivery"
+	"github.com/rounds-md/rounds/federation/deref"
+	"github.com/rounds-md/rounds/federation/signature"
+	"github.com/rounds-md/rounds/storage"
+)
+
+// InboxKind is the job kind that processes one received activity.
+const InboxKind = "federation.inbox"
+
+// Deps are the services a Federator works with.
+type Deps struct {
+	Store    *storage.Store
+	Instance instance.Config
+	Accounts *account.Service
+	// Jobs is the queue that runs inbox processing and deliveries; the
+	// Federator registers its kinds, so build it before starting the queue.
+	Jobs *job.Queue
+	Log  *slog.Logger
+}
+
+// Federator is Rounds' ActivityPub server-to-server side: it accepts
+// activities at the inboxes and processes them through the same core
+// services as the client API, publishes local changes as activities
+// (it is the outbox.Publisher of the core services), and serves objects
+// and collections. It is safe for concurrent use.
+type Federator struct {
+	cfg      Config
+	inst     instance.Config
+	store    *storage.Store
+	accounts *account.Service
+	jobs     *job.Queue
+	log      *slog.Logger
+
+	client   *deref.Client
+	resolver *deref.Resolver
+	verifier *signature.Verifier
+	delivery *delivery.Service
+
+	profiles  *profile.Service
+	timelines *timeline.Service
+	posts     *post.Service
+	follows   *follow.Service
+
+	now func() time.Time
+}
+
+var _ outbox.Publisher = (*Federator)(nil)
+
+// New builds a Federator: the instance actor's signer for fetches, the
+// SSRF-safe client, the remote-actor cache, the signature verifier, the
+// delivery queue, and the core services it drives (publishing through
+// itself). It registers the inbox and delivery job kinds with d.Jobs.
+func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
+	f := &Federator{
+		cfg: cfg, inst: d.Instance, store: d.Store, accounts: d.Accounts, jobs: d.Jobs, log: d.Log,
+		now: time.Now,
+	}
+	if cfg.Delivery.Now != nil {
+		f.now = cfg.Delivery.Now
+	}
+	actor, err := d.Accounts.InstanceActor(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("federation: instance actor: %w", err)
+	}
+	if actor.PrivateKeyPEM == nil {
+		return nil, errors.New("federation: the instance actor has no private key")
+	}
+	signer, err := signature.NewSigner(LocalActorURLs(d.Instance, actor).Key, *actor.PrivateKeyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("federation: instance actor key: %w", err)
+	}
+	f.client = deref.NewClient(deref.Config{
+		AllowPrivateAddresses: cfg.AllowPrivateAddresses,
+		UserAgent:             deref.UserAgent(d.Instance.Version, d.Instance.BaseURL()),
+	}, signer)
+	f.resolver = deref.NewResolver(d.Store, f.client, deref.ResolverConfig{LocalDomain: d.Instance.Domain}, d.Log)
+	f.verifier = signature.NewVerifier(f.resolver, signature.Config{Log: d.Log})
+	f.delivery, err = delivery.New(cfg.Delivery, d.Store, d.Jobs, f.client, f, d.Log)
+	if err != nil {
+		return nil, fmt.Errorf("federation: %w", err)
+	}
+	if err := d.Jobs.Register(job.Kind{Name: InboxKind, Handler: f.process, MaxAttempts: 5, Timeout: 2 * time.Minute}); err != nil {
+		return nil, fmt.Errorf("federation: %w", err)
+	}
+	f.profiles = profile.New(d.Store, d.Instance).WithResolver(f)
+	f.timelines = timeline.New(d.Store, f.profiles)
+	f.posts = post.New(d.Store, d.Instance, f.profiles, f.timelines, d.Log).WithPublisher(f)
+	f.follows = follow.New(d.Store, f.profiles, d.Log).WithPublisher(f)
+	return f, nil
+}
+
+// Resolver returns the remote-actor cache, which also resolves the keys
+// of signatures.
+func (f *Federator) Resolver() *deref.Resolver { return f.resolver }
+
+// AuthorizedFetch reports whether object GETs must be signed.
+func (f *Federator) AuthorizedFetch() bool { return f.cfg.AuthorizedFetch }
+
+// AllowedHost reports whether the domain policy lets Rounds exchange
+// activities with host; it is the delivery queue's Policy.
+func (f *Federator) AllowedHost(ctx context.Context, host string) (bool, error) {
+	return NewDomains(f.store, f.inst).AllowedHost(ctx, host)
+}

@@ -1,0 +1,64 @@
+package mastodon
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// conversationPage is the conversations' limit: 20, at most 40.
+var conversationPage = pageSize{20, 40}
+
+// conversations serves GET /api/v1/conversations
+// (methods/conversations#get): the viewer's direct-message threads, newest
+// status first, paged by that status's ID.
+func (x *more) conversations(c *gin.Context) {
+	p, ok := x.bindOr(c)
+	if !ok {
+		return
+	}
+	me := viewer(c)
+	res, err := x.convs.List(c.Request.Context(), me, p.page(conversationPage))
+	if err != nil {
+		x.fail(c, err)
+		return
+	}
+	out := make([]Conversation, len(res.Conversations))
+	for i, cv := range res.Conversations {
+		out[i] = x.conversation(cv, me)
+	}
+	if len(res.Conversations) > 0 {
+		x.setLink(c, res.Next, res.Prev)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// readConversation serves POST /api/v1/conversations/:id/read
+// (methods/conversations#read).
+func (x *more) readConversation(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	me := viewer(c)
+	cv, err := x.convs.Read(c.Request.Context(), me, id)
+	if err != nil {
+		x.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, x.conversation(*cv, me))
+}
+
+// deleteConversation serves DELETE /api/v1/conversations/:id
+// (methods/conversations#delete): off the viewer's list; {}.
+func (x *more) deleteConversation(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	if err := x.convs.Remove(c.Request.Context(), viewer(c), id); err != nil {
+		x.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{})
+}

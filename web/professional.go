@@ -1,0 +1,26 @@
+package web
+
+import (
+	"github.com/rounds-md/rounds/core/credential"
+	"github.com/rounds-md/rounds/core/outbox"
+	"github.com/rounds-md/rounds/core/profile"
+	oauthweb "github.com/rounds-md/rounds/web/oauth"
+	"github.com/rounds-md/rounds/web/pages"
+)
+
+// professionalPages wires the HTML pages of professional profiles (the
+// profile page's fields, the profile editor, the directory, the admin
+// verification pages) to the core services and the browser session.
+func professionalPages(cfg Config, deps Deps, browser *oauthweb.Browser) pages.Professional {
+	var pub outbox.Publisher = outbox.Nop{}
+	if deps.Federation != nil {
+		pub = deps.Federation
+	}
+	return pages.Professional{
+		Profiles:    profile.New(deps.Store, cfg.Instance),
+		Credentials: credential.New(deps.Store, cfg.Instance, nil, pub, deps.Log),
+		Sessions:    browser,
+		CSRFField:   oauthweb.CSRFField,
+		SignInURL:   oauthweb.SignInURL,
+	}
+}

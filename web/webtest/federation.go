@@ -1,0 +1,30 @@
+package webtest
+
+import (
+	"time"
+
+	"github.com/rounds-md/rounds/federation"
+	"github.com/rounds-md/rounds/federation/delivery"
+)
+
+// defaultFederation is a test instance's federation: authorized fetch off
+// (so that tests may fetch documents unsigned; WithFederation turns it
+// on), private addresses refused, and delivery retries within a second or
+// two instead of minutes.
+func defaultFederation() federation.Config {
+	return federation.Config{Delivery: delivery.Config{MinBackoff: 100 * time.Millisecond, MaxBackoff: 2 * time.Second}}
+}
+
+// WithFederation edits the federation configuration.
+func WithFederation(fn func(*federation.Config)) Option { return func(c *config) { fn(&c.fed) } }
+
+// WithPrivateAddresses lets the instance fetch from and deliver to
+// loopback and private addresses, as several test instances on 127.0.0.x
+// need (ROUNDS_ALLOW_PRIVATE_ADDRESSES).
+func WithPrivateAddresses() Option {
+	return func(c *config) { c.fed.AllowPrivateAddresses = true }
+}
+
+// WithAddress makes the server listen on exactly addr (host:port), so
+// that a test can stop an instance and start it again at the same domain.
+func WithAddress(addr string) Option { return func(c *config) { c.addr = addr } }
