@@ -61,7 +61,10 @@ func (s *Service) collect(ctx context.Context, viewer *storage.Account, p storag
 		p.MaxID = res.Next
 	}
 	if len(res.Statuses) > limit {
+		// The next page starts after the last status returned, not after
+		// the last row read, or the rows in between would be skipped.
 		res.Statuses = res.Statuses[:limit]
+		res.Next = res.Statuses[limit-1].ID
 	}
 	return res, nil
 }
