@@ -97,6 +97,16 @@ func newActorObject(typ string) (actorObject, error) {
 // reads the private key. Suspended accounts are served as a Tombstone
 // instead; Actor does not check.
 func Actor(inst instance.Config, a *storage.Account) ([]byte, error) {
+	m, err := actorDocument(inst, a)
+	if err != nil {
+		return nil, err
+	}
+	return encode(m)
+}
+
+// actorDocument builds the document Actor encodes, for callers that add
+// properties (the professional profile, professional.go).
+func actorDocument(inst instance.Config, a *storage.Account) (map[string]any, error) {
 	if !a.Local() {
 		return nil, errors.New("federation: actor: not a local account")
 	}
@@ -182,7 +192,7 @@ func Actor(inst instance.Config, a *storage.Account) ([]byte, error) {
 		// full-text search; Mastodon reads this flag.
 		m["indexable"] = false
 	}
-	return encode(m)
+	return m, nil
 }
 
 // ActorTombstone renders the Tombstone served, with 410 Gone, in place of

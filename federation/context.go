@@ -29,6 +29,10 @@ func actorContext() []any {
 			"schema":                    "http://schema.org#",
 			"PropertyValue":             "schema:PropertyValue",
 			"value":                     "schema:value",
+			// Rounds' professional profile (docs/federation.md).
+			"rounds":                roundsNamespace,
+			"professionalProfile":   map[string]string{"@id": "rounds:professionalProfile", "@type": "@json"},
+			"physicianVerification": map[string]string{"@id": "rounds:physicianVerification", "@type": "@json"},
 		},
 	}
 }

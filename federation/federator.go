@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/follow"
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/core/job"
@@ -55,10 +57,15 @@ type Federator struct {
 
 	profiles  *profile.Service
 	timelines *timeline.Service
-	posts     *post.Service
-	follows   *follow.Service
+	// credentials reads and stores professional profiles (professional.go).
+	credentials *credential.Service
+	posts       *post.Service
+	follows     *follow.Service
 
 	now func() time.Time
+	// lastPrune is when (Unix seconds) old inbox activity ids were last
+	// forgotten by this process.
+	lastPrune atomic.Int64
 }
 
 var _ outbox.Publisher = (*Federator)(nil)
@@ -90,7 +97,12 @@ func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
 		AllowPrivateAddresses: cfg.AllowPrivateAddresses,
 		UserAgent:             deref.UserAgent(d.Instance.Version, d.Instance.BaseURL()),
 	}, signer)
-	f.resolver = deref.NewResolver(d.Store, f.client, deref.ResolverConfig{LocalDomain: d.Instance.Domain}, d.Log)
+	f.credentials = credential.New(d.Store, d.Instance, nil, nil, d.Log)
+	f.resolver = deref.NewResolver(d.Store, f.client, deref.ResolverConfig{
+		LocalDomain: d.Instance.Domain,
+		// Remote Rounds actors state a professional profile and verification.
+		OnActor: f.storeProfessional,
+	}, d.Log)
 	f.verifier = signature.NewVerifier(f.resolver, signature.Config{Log: d.Log})
 	f.delivery, err = delivery.New(cfg.Delivery, d.Store, d.Jobs, f.client, f, d.Log)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/job"
@@ -23,6 +24,7 @@ func (f *Federator) process(ctx context.Context, j *job.Job) error {
 	if err := j.Decode(&a); err != nil {
 		return err
 	}
+	f.prune(ctx)
 	act, err := DecodeActivity(a.Activity)
 	if err != nil {
 		return job.Permanent(err)
@@ -49,6 +51,26 @@ func (f *Federator) process(ctx context.Context, j *job.Job) error {
 		return nil
 	}
 	return fmt.Errorf("federation: process %s: %w", act.Type, err)
+}
+
+// dedupeWindow is how long the ids of received activities are kept. A
+// replayed request is refused by its Date long before; what the window
+// catches is a sender retrying a delivery that had in fact arrived.
+const dedupeWindow = 7 * 24 * time.Hour
+
+// prune forgets activity ids older than dedupeWindow, at most hourly per
+// process.
+func (f *Federator) prune(ctx context.Context) {
+	now := f.now()
+	last := f.lastPrune.Load()
+	if now.Unix()-last < 3600 || !f.lastPrune.CompareAndSwap(last, now.Unix()) {
+		return
+	}
+	if n, err := f.store.PruneInboxActivities(ctx, now.Add(-dedupeWindow)); err != nil {
+		f.log.WarnContext(ctx, "federation: prune inbox activity ids", "err", err)
+	} else if n > 0 {
+		f.log.DebugContext(ctx, "federation: pruned inbox activity ids", "count", n)
+	}
 }
 
 // apply dispatches an activity by type.
@@ -108,9 +130,12 @@ func (f *Federator) apply(ctx context.Context, actor *storage.Account, act *Node
 		return err
 	case "Flag":
 		return f.applyFlag(ctx, actor, act)
+	case "Like":
+		return f.applyLike(ctx, actor, act)
+	case "Announce":
+		return f.applyAnnounce(ctx, actor, act)
 	}
-	// Announce and Like wait for boosts and favourites in core; other
-	// types are not used by Rounds.
+	// Other types are not used by Rounds.
 	f.log.DebugContext(ctx, "federation: activity type not handled", "type", act.Type, "account_id", actor.ID)
 	return nil
 }
@@ -137,6 +162,8 @@ func (f *Federator) applyUndo(ctx context.Context, actor *storage.Account, obj R
 		}
 		_, err = f.follows.Unblock(ctx, actor, target.ID)
 		return err
+	case "Like", "Announce":
+		return f.undoAction(ctx, actor, inner)
 	}
 	f.log.DebugContext(ctx, "federation: Undo of a type not handled", "type", inner.Type, "account_id", actor.ID)
 	return nil

@@ -22,8 +22,16 @@ const bulkFanOut = 20
 // involve local accounts, or whose actor is remote (a remote follow this
 // instance accepted on a remote server's word), publish nothing.
 func (f *Federator) Publish(ctx context.Context, tx *storage.Store, ev outbox.Event) error {
+	if done, err := f.publishAction(ctx, tx, ev); done {
+		if err != nil {
+			return fmt.Errorf("federation: publish: %w", err)
+		}
+		return nil
+	}
 	var err error
 	switch e := ev.(type) {
+	case outbox.ProfileUpdated:
+		err = f.publishProfile(ctx, tx, e.Account)
 	case outbox.StatusCreated:
 		err = f.publishStatus(ctx, tx, e.Author, e.Status, e.Mentions, e.Tags, false)
 	case outbox.StatusDeleted:

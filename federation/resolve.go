@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -64,4 +65,31 @@ func (f *Federator) Requester(ctx context.Context, r *http.Request) (*storage.Ac
 // unsigned is the refusal of an unsigned GET under authorized fetch.
 func unsigned() error {
 	return &Error{Status: http.StatusUnauthorized, Msg: fmt.Sprintf("this instance requires signed requests (authorized fetch)")}
+}
+
+// ResolveURI finds the remote account at an actor URL or a profile page
+// URL (which names its actor), on a domain the policy allows, fetching and
+// storing it when it is not known or stale. It is core/search's
+// URIResolver.
+func (f *Federator) ResolveURI(ctx context.Context, uri string) (*storage.Account, error) {
+	if !absoluteURI(uri) || f.isLocal(uri) {
+		return nil, fmt.Errorf("federation: resolve %q: not a remote URL", uri)
+	}
+	if err := f.checkHost(ctx, hostOf(uri)); err != nil {
+		return nil, err
+	}
+	a, err := f.resolver.Resolve(ctx, uri)
+	if err == nil {
+		return a, nil
+	}
+	if !errors.Is(err, deref.ErrIDMismatch) {
+		return nil, err
+	}
+	// A profile page served as ActivityStreams: the actor is its id, on
+	// the same host (the client checked).
+	doc, gerr := f.client.Get(ctx, uri)
+	if gerr != nil {
+		return nil, gerr
+	}
+	return f.resolver.Resolve(ctx, doc.ID)
 }

@@ -308,50 +308,35 @@ type AccountStats struct {
 	LastStatusAt *time.Time
 }
 
-// AccountStatsOf returns the status counter (kept in account_stats by
-// InsertStatus and DeleteStatus; direct messages do not count, as in
-// Mastodon) and counts followers and following for each account.
+// AccountStatsOf returns the counters of each account, one row read per
+// account: statuses (kept by InsertStatus and DeleteStatus; direct
+// messages do not count, as in Mastodon), followers and following (kept
+// by triggers on follows, migration 20261127010000). An account with no
+// row has nothing to count.
 func (s *Store) AccountStatsOf(ctx context.Context, ids []int64) (map[int64]AccountStats, error) {
 	out := make(map[int64]AccountStats, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var sts []struct {
+	var rows []struct {
 		AccountID    int64      `bun:"account_id"`
-		N            int        `bun:"statuses_count"`
+		Statuses     int        `bun:"statuses_count"`
+		Followers    int        `bun:"followers_count"`
+		Following    int        `bun:"following_count"`
 		LastStatusAt *time.Time `bun:"last_status_at"`
 	}
-	if err := s.idb.NewSelect().Table("account_stats").Column("account_id", "statuses_count", "last_status_at").
-		Where("account_id IN (?)", bun.In(ids)).Scan(ctx, &sts); err != nil {
+	if err := s.idb.NewSelect().Table("account_stats").
+		Column("account_id", "statuses_count", "followers_count", "following_count", "last_status_at").
+		Where("account_id IN (?)", bun.In(ids)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("storage: account stats: %w", classify(err))
 	}
-	for _, r := range sts {
-		st := out[r.AccountID]
-		st.Statuses = r.N
+	for _, r := range rows {
+		st := AccountStats{Statuses: r.Statuses, Followers: r.Followers, Following: r.Following}
 		if r.LastStatusAt != nil {
 			at := r.LastStatusAt.UTC()
 			st.LastStatusAt = &at
 		}
 		out[r.AccountID] = st
-	}
-	for _, c := range []struct{ col string }{{"target_account_id"}, {"account_id"}} {
-		var rows []struct {
-			ID int64 `bun:"id"`
-			N  int   `bun:"n"`
-		}
-		if err := s.idb.NewSelect().Model((*Follow)(nil)).ColumnExpr(c.col+" AS id, count(*) AS n").
-			Where(c.col+" IN (?)", bun.In(ids)).Group(c.col).Scan(ctx, &rows); err != nil {
-			return nil, fmt.Errorf("storage: account stats: %w", classify(err))
-		}
-		for _, r := range rows {
-			st := out[r.ID]
-			if c.col == "target_account_id" {
-				st.Followers = r.N
-			} else {
-				st.Following = r.N
-			}
-			out[r.ID] = st
-		}
 	}
 	return out, nil
 }

@@ -154,7 +154,8 @@ type StatusActivity struct {
 }
 
 // StatusActivityOf loads the counts of statusIDs and, unless viewerID is
-// 0, the viewer's marks on them and mutes of conversationIDs.
+// 0, the viewer's marks on them and mutes of conversationIDs, in one
+// query.
 func (s *Store) StatusActivityOf(ctx context.Context, viewerID int64, statusIDs, conversationIDs []int64) (StatusActivity, error) {
 	a := StatusActivity{
 		Favourites: map[int64]int{}, Reblogs: map[int64]int{},
@@ -164,55 +165,39 @@ func (s *Store) StatusActivityOf(ctx context.Context, viewerID int64, statusIDs,
 	if len(statusIDs) == 0 {
 		return a, nil
 	}
-	counts := func(q string, into map[int64]int) error {
-		var rows []struct {
-			ID int64 `bun:"id"`
-			N  int   `bun:"n"`
-		}
-		if err := s.idb.NewRaw(q, bun.In(statusIDs)).Scan(ctx, &rows); err != nil {
-			return fmt.Errorf("storage: status activity: %w", classify(err))
-		}
-		for _, r := range rows {
-			into[r.ID] = r.N
-		}
-		return nil
+	if len(conversationIDs) == 0 {
+		conversationIDs = []int64{0}
 	}
-	if err := counts(`SELECT status_id AS id, count(*) AS n FROM favourites WHERE status_id IN (?) GROUP BY status_id`, a.Favourites); err != nil {
-		return a, err
+	ids, convs := bun.In(statusIDs), bun.In(conversationIDs)
+	var rows []struct {
+		K  string `bun:"k"`
+		ID int64  `bun:"id"`
+		N  int    `bun:"n"`
 	}
-	if err := counts(`SELECT reblog_of_id AS id, count(*) AS n FROM statuses
-		WHERE reblog_of_id IN (?) AND deleted_at IS NULL GROUP BY reblog_of_id`, a.Reblogs); err != nil {
-		return a, err
+	err := s.idb.NewRaw(`SELECT 'f' AS k, status_id AS id, count(*) AS n FROM favourites WHERE status_id IN (?) GROUP BY status_id
+		UNION ALL SELECT 'r', reblog_of_id, count(*) FROM statuses WHERE reblog_of_id IN (?) AND deleted_at IS NULL GROUP BY reblog_of_id
+		UNION ALL SELECT 'F', status_id, 1 FROM favourites WHERE account_id = ? AND status_id IN (?)
+		UNION ALL SELECT 'B', status_id, 1 FROM bookmarks WHERE account_id = ? AND status_id IN (?)
+		UNION ALL SELECT 'P', status_id, 1 FROM status_pins WHERE account_id = ? AND status_id IN (?)
+		UNION ALL SELECT 'R', reblog_of_id, 1 FROM statuses WHERE account_id = ? AND reblog_of_id IN (?) AND deleted_at IS NULL
+		UNION ALL SELECT 'M', conversation_id, 1 FROM conversation_mutes WHERE account_id = ? AND conversation_id IN (?)`,
+		ids, ids, viewerID, ids, viewerID, ids, viewerID, ids, viewerID, ids, viewerID, convs).Scan(ctx, &rows)
+	if err != nil {
+		return a, fmt.Errorf("storage: status activity: %w", classify(err))
 	}
-	if viewerID == 0 {
-		return a, nil
+	marks := map[string]map[int64]bool{
+		"F": a.Favourited, "B": a.Bookmarked, "P": a.Pinned, "R": a.Reblogged, "M": a.MutedConversations,
 	}
-	marks := func(q string, ids []int64, into map[int64]bool) error {
-		if len(ids) == 0 {
-			return nil
-		}
-		var got []int64
-		if err := s.idb.NewRaw(q, viewerID, bun.In(ids)).Scan(ctx, &got); err != nil {
-			return fmt.Errorf("storage: status activity: %w", classify(err))
-		}
-		for _, id := range got {
-			into[id] = true
-		}
-		return nil
-	}
-	for _, m := range []struct {
-		q    string
-		ids  []int64
-		into map[int64]bool
-	}{
-		{`SELECT status_id FROM favourites WHERE account_id = ? AND status_id IN (?)`, statusIDs, a.Favourited},
-		{`SELECT status_id FROM bookmarks WHERE account_id = ? AND status_id IN (?)`, statusIDs, a.Bookmarked},
-		{`SELECT status_id FROM status_pins WHERE account_id = ? AND status_id IN (?)`, statusIDs, a.Pinned},
-		{`SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN (?) AND deleted_at IS NULL`, statusIDs, a.Reblogged},
-		{`SELECT conversation_id FROM conversation_mutes WHERE account_id = ? AND conversation_id IN (?)`, conversationIDs, a.MutedConversations},
-	} {
-		if err := marks(m.q, m.ids, m.into); err != nil {
-			return a, err
+	for _, r := range rows {
+		switch r.K {
+		case "f":
+			a.Favourites[r.ID] = r.N
+		case "r":
+			a.Reblogs[r.ID] = r.N
+		default:
+			if m, ok := marks[r.K]; ok {
+				m[r.ID] = true
+			}
 		}
 	}
 	return a, nil

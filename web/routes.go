@@ -22,6 +22,10 @@ func routes(r *gin.Engine, cfg Config, deps Deps, reg *prometheus.Registry, limi
 	// First: it installs the bearer-token middleware, then the rate limiter
 	// (which counts per token), for the /api/ routes below.
 	osvc := oauth.New(deps.Store, cfg.Instance, cfg.OAuth, deps.Log)
+	if deps.Accounts != nil {
+		// A suspension must stop the account's tokens at once, cached or not.
+		deps.Accounts.OnSuspend(osvc.ForgetGrants)
+	}
 	oauthweb.Mount(r, osvc, cfg.Instance, deps.Log, limiter.Middleware())
 	// The browser session of the OAuth pages, shared with the HTML pages.
 	browser := oauthweb.NewBrowser(osvc, cfg.Instance, deps.Log)
@@ -38,7 +42,7 @@ func routes(r *gin.Engine, cfg Config, deps Deps, reg *prometheus.Registry, limi
 	activitypub.Routes(r, activitypub.New(cfg.Instance, deps.Accounts, deps.Federation, deps.Log), pg.Profile)
 	mastodon.Routes(r, mastodon.New(mastodon.Deps{
 		Instance: cfg.Instance, Store: deps.Store, Accounts: deps.Accounts, Media: deps.Media, Log: deps.Log,
-		Publisher: deps.Federation, Resolver: deps.Federation, Polls: deps.Polls, Scheduled: deps.Scheduled,
+		Publisher: deps.Federation, Resolver: deps.Federation, URIs: deps.Federation, Polls: deps.Polls, Scheduled: deps.Scheduled,
 	}))
 	mediafile.Routes(r, mediafile.New(deps.Media, deps.Log))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/rounds-md/rounds/core/instance"
@@ -17,23 +18,34 @@ func cmdAdminDomain(ctx context.Context, e env, args []string) error {
 	if len(args) < 1 {
 		return fmt.Errorf("%w: admin domain: expected \"admin domain block|unblock|allow|disallow|list\"", errUsage)
 	}
-	sub, rest := args[0], args[1:]
+	sub := args[0]
+	// --domain names the remote domain here, so it is taken out before the
+	// configuration flags (whose --domain is this instance's own, which
+	// then comes from ROUNDS_DOMAIN or the configuration file).
+	target, given, rest, err := cutFlag(args[1:], "domain")
+	if err != nil {
+		return err
+	}
 	fs := newFlagSet("admin domain "+sub, e.stderr)
 	load := configFlags(fs, e.getenv)
 	var run func(a *app, d *federation.Domains) error
-	var domain *string
+	domain := &target
 	switch sub {
 	case "block", "unblock", "allow", "disallow":
-		domain = fs.String("domain", "", "host name or host:port; a name covers its subdomains (required)")
 		policy, on := storage.PolicyBlock, sub == "block"
 		if sub == "allow" || sub == "disallow" {
 			policy, on = storage.PolicyAllow, sub == "allow"
 		}
 		run = func(a *app, d *federation.Domains) error {
-			changed, err := d.Set(ctx, *domain, policy, on)
+			name, err := federation.NormalizeDomain(*domain)
 			if err != nil {
 				return explain(err, *domain)
 			}
+			changed, err := d.Set(ctx, name, policy, on)
+			if err != nil {
+				return explain(err, name)
+			}
+			*domain = name
 			verb := map[string]string{"block": "blocked", "unblock": "unblocked", "allow": "allowed", "disallow": "disallowed"}[sub]
 			if !changed {
 				fmt.Fprintf(e.stdout, "%s was already %s\n", *domain, verb)
@@ -64,8 +76,8 @@ func cmdAdminDomain(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, rest); err != nil {
 		return err
 	}
-	if domain != nil && *domain == "" {
-		return fmt.Errorf("%w: %s: --domain is required", errUsage, fs.Name())
+	if sub != "list" && (!given || *domain == "") {
+		return fmt.Errorf("%w: %s: --domain is required (a host name or host:port; a name covers its subdomains)", errUsage, fs.Name())
 	}
 	cfg, err := load()
 	if err != nil {
@@ -80,4 +92,31 @@ func cmdAdminDomain(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return run(a, federation.NewDomains(a.store, cfg.Instance))
+}
+
+// cutFlag takes --name VALUE (or -name, or --name=VALUE) out of args,
+// returning its value, whether it was there, and the other arguments.
+func cutFlag(args []string, name string) (string, bool, []string, error) {
+	var rest []string
+	value, found := "", false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		bare := strings.TrimLeft(a, "-")
+		switch {
+		case (a == "--"+name || a == "-"+name) && i+1 < len(args):
+			value, found = args[i+1], true
+			i++
+		case a == "--"+name || a == "-"+name:
+			return "", false, nil, fmt.Errorf("%w: --%s needs a value", errUsage, name)
+		case strings.HasPrefix(a, "-") && strings.HasPrefix(bare, name+"="):
+			value, found = strings.TrimPrefix(bare, name+"="), true
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return value, found, rest, nil
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 
+	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/federation"
 	"github.com/rounds-md/rounds/storage"
@@ -32,6 +34,10 @@ func adminVerify(ctx context.Context, e env, fs *flag.FlagSet, sub string) func(
 		staff := credential.Staff{Via: storage.VerifiedViaCLI}
 		if sub == "unverify" {
 			if err := svc.Unverify(ctx, staff, *username); err != nil {
+				var kind *core.KindError
+				if errors.As(err, &kind) { // unknown account, or nothing in force
+					return kind
+				}
 				return explain(err, *username)
 			}
 			fmt.Fprintf(e.stdout, "verification of @%s revoked\n", *username)

@@ -21,6 +21,7 @@ func (a *app) publishing(fed *federation.Federator) (*poll.Service, *schedule.Se
 	if err != nil {
 		return nil, nil, err
 	}
+	polls.WithPublisher(fed)
 	scheduled, err := schedule.New(a.store, posts, polls, a.jobs, a.log)
 	if err != nil {
 		return nil, nil, err

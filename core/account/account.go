@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rounds-md/rounds/core"
@@ -30,6 +31,19 @@ type Service struct {
 	store *storage.Store
 	inst  instance.Config
 	log   *slog.Logger
+
+	mu sync.Mutex
+	// onSuspend are called after an account's suspension changes.
+	onSuspend []func()
+}
+
+// OnSuspend registers fn to be called after SetSuspended changes an
+// account, so that what caches who may act (core/oauth's token cache)
+// forgets at once. Register at start-up.
+func (s *Service) OnSuspend(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onSuspend = append(s.onSuspend, fn)
 }
 
 // New returns a Service.
@@ -187,6 +201,12 @@ func (s *Service) SetSuspended(ctx context.Context, username string, suspended b
 	}
 	if err := s.store.SetSuspended(ctx, a.ID, at); err != nil {
 		return fmt.Errorf("account: suspend: %w", err)
+	}
+	s.mu.Lock()
+	hooks := s.onSuspend
+	s.mu.Unlock()
+	for _, fn := range hooks {
+		fn()
 	}
 	s.log.InfoContext(ctx, "account suspension changed", "account_id", a.ID, "suspended", suspended)
 	return nil

@@ -89,7 +89,7 @@ func TestAuthorize(t *testing.T) {
 			vis    string
 			public bool
 		}{{"private", false}, {"direct", false}, {"unlisted", true}, {"public", true}} {
-			if _, err := s.DB().Exec(`UPDATE statuses SET visibility = '`+tc.vis+`' WHERE id = `+strconv.FormatInt(st.ID, 10)); err != nil {
+			if _, err := s.DB().Exec(`UPDATE statuses SET visibility = '` + tc.vis + `' WHERE id = ` + strconv.FormatInt(st.ID, 10)); err != nil {
 				t.Fatal(err)
 			}
 			err := f.media.Authorize(ctx, rel, "", "", now)

@@ -10,7 +10,11 @@
 //
 // Files live on the local disk under Config.Dir, named by random keys;
 // the uploaded bytes wait in Dir/incoming (never served) until a job of
-// kind ProcessKind, run by core/job, has processed them.
+// kind ProcessKind, run by core/job, has processed them. Who may fetch a
+// processed file is decided in access.go: anyone for public images
+// (attachments of public and unlisted statuses, avatars, headers), and
+// otherwise only through a signed URL that expires within two days.
+// status.go checks the attachments of an edited status.
 //
 // It imports core, core/instance, core/job and storage; never web,
 // federation, gin or bun.

@@ -1,6 +1,8 @@
 // Package notify holds notifications: the rule for creating one (Create,
 // called by the same core code that performs the action, inside its
-// transaction), and reading, dismissing and counting them.
+// transaction), and reading, dismissing and counting them. A mute with
+// notifications keeps the muted account's notifications from being
+// written and from being listed while it lasts.
 //
 // Creating a new kind (favourite, reblog, poll, ...) is one Create call
 // with its Type from the code that performs the action.

@@ -29,14 +29,32 @@ type Grant struct {
 var ErrInvalidToken = core.Errorf(core.ErrUnauthorized, "The access token is invalid")
 
 // Authenticate resolves a bearer token: one query for the token, its app,
-// user and account. A token whose account is suspended or whose user is
-// gone stops working at once. It records the user as active at most once
-// an hour.
+// user and account, or none when the same token was resolved less than
+// Config.TokenCacheTTL ago (see grantCache: a revocation or suspension in
+// this process takes effect at once, one made by another process within
+// the TTL). A token whose account is suspended or whose user is gone stops
+// working. It records the user as active at most once an hour. The Grant
+// returned is the caller's own copy.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Grant, error) {
 	if token == "" {
 		return nil, ErrInvalidToken
 	}
-	t, err := s.store.ActiveOAuthToken(ctx, hashSecret(token))
+	hash := hashSecret(token)
+	cached, gen := s.grants.get(hash, s.now())
+	if cached != nil {
+		return cached, nil
+	}
+	g, err := s.authenticate(ctx, hash)
+	if err != nil {
+		return nil, err
+	}
+	s.grants.put(hash, g, gen, s.now())
+	return g, nil
+}
+
+// authenticate resolves a token by its hash from the database.
+func (s *Service) authenticate(ctx context.Context, hash string) (*Grant, error) {
+	t, err := s.store.ActiveOAuthToken(ctx, hash)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, ErrInvalidToken
 	}

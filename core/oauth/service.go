@@ -23,6 +23,12 @@ type Config struct {
 	SessionTTL time.Duration
 	// Limits bounds failed sign-ins.
 	Limits Limits
+	// TokenCacheTTL is how long a resolved access token is trusted without
+	// asking the database again. Revocations and suspensions made by this
+	// process apply at once; those made by another process (the admin
+	// CLI, another server on the same database) within this time. Zero
+	// means DefaultTokenCacheTTL (2 seconds); negative turns caching off.
+	TokenCacheTTL time.Duration
 }
 
 // DefaultConfig returns the defaults: password grant on, codes valid for
@@ -40,6 +46,9 @@ func (c Config) withDefaults() Config {
 	if c.SessionTTL <= 0 {
 		c.SessionTTL = d.SessionTTL
 	}
+	if c.TokenCacheTTL == 0 {
+		c.TokenCacheTTL = DefaultTokenCacheTTL
+	}
 	c.Limits = c.Limits.withDefaults()
 	return c
 }
@@ -52,6 +61,7 @@ type Service struct {
 	cfg     Config
 	log     *slog.Logger
 	limiter *Limiter
+	grants  *grantCache // nil when caching is off
 	now     func() time.Time
 }
 
@@ -60,7 +70,7 @@ func New(store *storage.Store, inst instance.Config, cfg Config, log *slog.Logge
 	cfg = cfg.withDefaults()
 	return &Service{
 		store: store, inst: inst, cfg: cfg, log: log,
-		limiter: NewLimiter(cfg.Limits), now: time.Now,
+		limiter: NewLimiter(cfg.Limits), grants: newGrantCache(cfg.TokenCacheTTL), now: time.Now,
 	}
 }
 

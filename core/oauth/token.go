@@ -129,7 +129,9 @@ func (s *Service) exchangeCode(ctx context.Context, app *storage.OAuthApp, r Tok
 	}
 	if c.UsedAt != nil {
 		if c.TokenID != nil {
-			if _, err := s.store.RevokeOAuthToken(ctx, *c.TokenID); err != nil {
+			_, err := s.store.RevokeOAuthToken(ctx, *c.TokenID)
+			s.grants.forget()
+			if err != nil {
 				return nil, fmt.Errorf("oauth: exchange code: %w", err)
 			}
 			s.log.WarnContext(ctx, "oauth: code reused; its token revoked", "app_id", app.ID, "token_id", *c.TokenID)
@@ -243,6 +245,7 @@ func (s *Service) refresh(ctx context.Context, app *storage.OAuthApp, r TokenReq
 		issued, _, err = issueWith(ctx, tx, app, u, a, scopes, true)
 		return err
 	})
+	s.grants.forget() // the old token is revoked (or was, for a racing refresh)
 	if err != nil {
 		var oe *Error
 		if errors.As(err, &oe) {
@@ -337,7 +340,9 @@ func (s *Service) Revoke(ctx context.Context, clientID, clientSecret, token stri
 	if t.AppID != app.ID {
 		return oauthErr(CodeUnauthorizedClient, "You are not authorized to revoke this token.")
 	}
-	if _, err := s.store.RevokeOAuthToken(ctx, t.ID); err != nil {
+	_, err = s.store.RevokeOAuthToken(ctx, t.ID)
+	s.grants.forget()
+	if err != nil {
 		return fmt.Errorf("oauth: revoke: %w", err)
 	}
 	s.log.InfoContext(ctx, "oauth token revoked", "app_id", app.ID, "token_id", t.ID)

@@ -7,6 +7,9 @@
 // may not see), and closing it at its end with a job that notifies the
 // author and the voters.
 //
-// It imports core, core/job, core/notify, core/post, core/timeline and
-// storage.
+// Votes are told to the outbox publisher (federation) in their
+// transaction.
+//
+// It imports core, core/job, core/notify, core/outbox, core/post,
+// core/timeline and storage.
 package poll

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/job"
+	"github.com/rounds-md/rounds/core/outbox"
 	"github.com/rounds-md/rounds/core/post"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/storage"
@@ -78,6 +79,8 @@ type Service struct {
 	timelines *timeline.Service
 	jobs      *job.Queue
 	log       *slog.Logger
+	// pub hears of votes (WithPublisher).
+	pub outbox.Publisher
 }
 
 // New returns a Service and registers its closing job with jobs.
@@ -91,6 +94,14 @@ func New(store *storage.Store, timelines *timeline.Service, jobs *job.Queue, log
 		return nil, fmt.Errorf("poll: %w", err)
 	}
 	return s, nil
+}
+
+// WithPublisher makes s tell p about votes, inside each vote's
+// transaction (federation sends them to a remote poll's server). Call it
+// once while wiring, before s is used.
+func (s *Service) WithPublisher(p outbox.Publisher) *Service {
+	s.pub = p
+	return s
 }
 
 // Attach checks pd against d (no poll with media) and adds to d the hook
@@ -158,7 +169,16 @@ func (s *Service) Vote(ctx context.Context, voter *storage.Account, id int64, ch
 	if err := checkVote(p, voter, choices, time.Now()); err != nil {
 		return nil, fmt.Errorf("poll: vote: %w", err)
 	}
-	if err := s.store.InsertPollVote(ctx, p.ID, voter.ID, choices); err != nil {
+	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		if err := tx.InsertPollVote(ctx, p.ID, voter.ID, choices); err != nil {
+			return err
+		}
+		if s.pub == nil {
+			return nil
+		}
+		return s.pub.Publish(ctx, tx, outbox.Voted{Voter: voter, Author: st.Account.Account, Status: &st.Status, Poll: p, Choices: choices})
+	})
+	if err != nil {
 		if errors.Is(err, storage.ErrConflict) {
 			return nil, fmt.Errorf("poll: vote: %w", core.Invalid("", "You have already voted on this poll"))
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/outbox"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/storage"
@@ -89,7 +90,10 @@ func (s *Service) Edit(ctx context.Context, author *storage.Account, id int64, e
 		if err := tx.InsertStatusVersion(ctx, version(&next, attachments, now)); err != nil {
 			return err
 		}
-		return s.notifyEdit(ctx, tx, author, cur, &next, f.Mentions)
+		if err := s.notifyEdit(ctx, tx, author, cur, &next, f.Mentions); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.StatusUpdated{Author: author, Status: &next, Mentions: f.Mentions, Tags: f.Tags})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("post: edit: %w", err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/follow"
 	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/outbox"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/storage"
@@ -49,7 +50,10 @@ func (s *Service) Favourite(ctx context.Context, actor *storage.Account, id int6
 		if err != nil || !added {
 			return err
 		}
-		return notify.Create(ctx, tx, notify.Favourite, st.Account.Account, actor.ID, st.ID)
+		if err := notify.Create(ctx, tx, notify.Favourite, st.Account.Account, actor.ID, st.ID); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.Favourited{Account: actor, Author: st.Account.Account, Status: &st.Status})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("post: favourite: %w", err)
@@ -91,19 +95,36 @@ func (s *Service) unmark(ctx context.Context, actor *storage.Account, m storage.
 		if err != nil || !removed || m != storage.Favourite {
 			return err
 		}
-		st, err := tx.StatusByID(ctx, id)
-		if errors.Is(err, storage.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
+		st, author, err := statusAndAuthor(ctx, tx, id)
+		if err != nil || st == nil {
 			return err
 		}
-		return tx.DeleteNotificationAbout(ctx, st.AccountID, actor.ID, string(notify.Favourite), id)
+		if err := tx.DeleteNotificationAbout(ctx, st.AccountID, actor.ID, string(notify.Favourite), id); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.Unfavourited{Account: actor, Author: author, Status: st})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("post: remove %s: %w", m, err)
 	}
 	return s.timelines.Get(ctx, actor, id)
+}
+
+// statusAndAuthor loads an undeleted status and its author; nil, nil when
+// the status is gone.
+func statusAndAuthor(ctx context.Context, tx *storage.Store, id int64) (*storage.Status, *storage.Account, error) {
+	st, err := tx.StatusByID(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	author, err := tx.AccountByID(ctx, st.AccountID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, author, nil
 }
 
 // MuteConversation stops the notifications actor would get from the

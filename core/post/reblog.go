@@ -7,6 +7,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/outbox"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
@@ -53,7 +54,10 @@ func (s *Service) Reblog(ctx context.Context, actor *storage.Account, id int64, 
 		if err := tx.FanOutReblog(ctx, boost, target.AccountID); err != nil {
 			return err
 		}
-		return notify.Create(ctx, tx, notify.Reblog, target.Account.Account, actor.ID, target.ID)
+		if err := notify.Create(ctx, tx, notify.Reblog, target.Account.Account, actor.ID, target.ID); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, outbox.Reblogged{Account: actor, Author: target.Account.Account, Status: &target.Status, Boost: boost})
 	})
 	if errors.Is(err, storage.ErrConflict) { // a concurrent boost won
 		if existing, err := s.existingReblog(ctx, actor, target.ID); err != nil || existing != nil {
@@ -107,7 +111,17 @@ func (s *Service) Unreblog(ctx context.Context, actor *storage.Account, id int64
 	b, err := s.store.ReblogBy(ctx, actor.ID, id)
 	switch {
 	case err == nil:
-		if err := s.store.DeleteStatus(ctx, b.ID); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		err := s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+			if err := tx.DeleteStatus(ctx, b.ID); err != nil {
+				return err
+			}
+			st, author, err := statusAndAuthor(ctx, tx, id)
+			if err != nil || st == nil {
+				return err
+			}
+			return s.publish(ctx, tx, outbox.Unreblogged{Account: actor, Author: author, Status: st, Boost: b})
+		})
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return nil, fmt.Errorf("post: unreblog: %w", err)
 		}
 		s.log.InfoContext(ctx, "boost removed", "status_id", b.ID, "reblog_of_id", id, "account_id", actor.ID)

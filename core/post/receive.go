@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
 )
@@ -83,5 +84,58 @@ func (s *Service) EditRemote(ctx context.Context, author *storage.Account, id in
 	if err := s.store.EditStatus(ctx, id, e); err != nil {
 		return fmt.Errorf("post: edit: %w", err)
 	}
+	return nil
+}
+
+// ReceiveReblog stores a boost another server sent: the remote booster
+// boosted the status with that ID (which the booster may see), in the
+// Announce uri, with visibility vis at the time at. As Mastodon shows
+// them, only public and unlisted boosts of public and unlisted statuses
+// are kept; the boosted status's author is notified and the booster's
+// local followers get the boost in their home feeds. A boost already
+// stored is ErrConflict.
+func (s *Service) ReceiveReblog(ctx context.Context, booster *storage.Account, id int64, uri, vis string, at time.Time) error {
+	if booster.Local() {
+		return fmt.Errorf("post: receive boost: %w", core.Errorf(core.ErrForbidden, "a local boost cannot arrive from another server"))
+	}
+	target, err := s.actionable(ctx, booster, id)
+	if err != nil {
+		return fmt.Errorf("post: receive boost: %w", err)
+	}
+	switch visibility.Visibility(vis) {
+	case visibility.Public, visibility.Unlisted:
+	default:
+		return fmt.Errorf("post: receive boost: %w", core.Invalid("visibility", "only public and unlisted boosts are kept"))
+	}
+	switch visibility.Visibility(target.Visibility) {
+	case visibility.Public, visibility.Unlisted:
+	default:
+		return fmt.Errorf("post: receive boost: %w", errNotBoostable)
+	}
+	if _, err := s.store.ReblogBy(ctx, booster.ID, target.ID); err == nil {
+		return fmt.Errorf("post: receive boost: %w", core.Errorf(core.ErrConflict, "boost already received"))
+	}
+	if at.IsZero() || at.After(time.Now()) {
+		at = time.Now().UTC()
+	}
+	boost := &storage.Status{
+		ID: s.store.NewID(), AccountID: booster.ID, URI: &uri, ReblogOfID: &target.ID, Visibility: vis, CreatedAt: at,
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		if err := tx.InsertStatus(ctx, storage.NewStatus{Status: boost}); err != nil {
+			return err
+		}
+		if err := tx.FanOutReblog(ctx, boost, target.AccountID); err != nil {
+			return err
+		}
+		return notify.Create(ctx, tx, notify.Reblog, target.Account.Account, booster.ID, target.ID)
+	})
+	if errors.Is(err, storage.ErrConflict) {
+		return fmt.Errorf("post: receive boost: %w", core.Errorf(core.ErrConflict, "boost already received"))
+	}
+	if err != nil {
+		return fmt.Errorf("post: receive boost: %w", err)
+	}
+	s.log.InfoContext(ctx, "boost received", "status_id", boost.ID, "reblog_of_id", target.ID, "account_id", booster.ID)
 	return nil
 }

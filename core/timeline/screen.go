@@ -26,13 +26,26 @@ func (s *Service) markFiltered(ctx context.Context, viewer *storage.Account, sts
 	}
 	for i := range sts {
 		st := &sts[i]
-		var boosted int64
-		if st.ReblogOfID != nil {
-			boosted = *st.ReblogOfID
+		// A boost is matched by what it boosts (Mastodon's status.proper).
+		proper, boosted := st, int64(0)
+		if st.Reblog != nil {
+			proper, boosted = st.Reblog, st.Reblog.ID
 		}
-		st.Filtered = rules.Match(filter.StatusText(st.SpoilerText, st.Content), st.ID, boosted)
+		st.Filtered = rules.Match(matchText(proper), st.ID, boosted)
 	}
 	return nil
+}
+
+// matchText is what keywords are matched against: the content warning,
+// the text, and the media descriptions.
+func matchText(st *Status) string {
+	text := filter.StatusText(st.SpoilerText, st.Content)
+	for _, m := range st.Media {
+		if m.Description != nil && *m.Description != "" {
+			text += "\n\n" + *m.Description
+		}
+	}
+	return text
 }
 
 // shownIn keeps the statuses no "hide" filter of the viewer leaves out of

@@ -3,6 +3,9 @@
 // functions over plain values. Every path that returns statuses (home,
 // public and account timelines, a status by id, a thread, notifications,
 // the HTML pages and authorized fetches) asks MaySee before it shows one.
+// MaySeeField is the same kind of rule for one field of a professional
+// profile, by the audience its owner chose (public, followers,
+// physicians, only_me).
 //
 // Privacy comes first: being an admin or moderator widens nothing, and a
 // block in either direction hides everything.

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rounds-md/rounds/federation/sanitize"
 	"github.com/rounds-md/rounds/federation/signature"
 	"github.com/rounds-md/rounds/storage"
 )
@@ -181,11 +182,13 @@ func parseActor(o object, allowHTTP bool, wantKeyID string, now time.Time) (*sto
 		return nil, fmt.Errorf("%w: preferredUsername %q", ErrNotActor, clip(username, 64))
 	}
 	a := &storage.Account{
-		Username:     username,
-		Domain:       strings.ToLower(idURL.Host),
-		ActorType:    typ,
-		DisplayName:  clip(o.str("name"), maxNameRunes),
-		Note:         clip(o.str("summary"), maxSummaryRunes),
+		Username:    username,
+		Domain:      strings.ToLower(idURL.Host),
+		ActorType:   typ,
+		DisplayName: clip(o.str("name"), maxNameRunes),
+		// The note is shown as HTML by clients and pages: only what
+		// Mastodon keeps survives.
+		Note:         sanitize.HTML(clip(o.str("summary"), maxSummaryRunes)),
 		Locked:       o.boolean("manuallyApprovesFollowers", false),
 		Bot:          typ == storage.ActorService || typ == storage.ActorApplication,
 		Discoverable: o.boolean("discoverable", false),

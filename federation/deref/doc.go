@@ -8,8 +8,9 @@
 // storage.Account, and Resolver, the remote-actor cache that also resolves
 // signature keys for federation/signature.
 //
-// It may import core (for instance settings), storage and
-// federation/signature. It must not import federation itself, which will
+// It may import core (for instance settings), storage,
+// federation/signature and federation/sanitize (remote profile notes are
+// stored sanitised). It must not import federation itself, which will
 // import it.
 //
 // Wiring, in cmd/rounds: the instance actor's key comes from

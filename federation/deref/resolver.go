@@ -37,6 +37,11 @@ type ResolverConfig struct {
 	MaxAge time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// OnActor, when set, is called with every actor fetched and stored,
+	// and the document it was read from, so that extension properties
+	// (Rounds' professional profile) can be read. It must not fail the
+	// fetch: it logs its own errors.
+	OnActor func(ctx context.Context, a *storage.Account, doc []byte)
 }
 
 // Resolver is the remote-actor cache: it serves stored remote actors while
@@ -49,6 +54,8 @@ type Resolver struct {
 	maxAge time.Duration
 	now    func() time.Time
 	log    *slog.Logger
+	// onActor is ResolverConfig.OnActor.
+	onActor func(ctx context.Context, a *storage.Account, doc []byte)
 }
 
 var _ signature.KeyResolver = (*Resolver)(nil)
@@ -64,7 +71,7 @@ func NewResolver(store *storage.Store, client *Client, cfg ResolverConfig, log *
 	}
 	return &Resolver{
 		store: store, client: client, local: strings.ToLower(cfg.LocalDomain),
-		maxAge: cfg.MaxAge, now: cfg.Now, log: log,
+		maxAge: cfg.MaxAge, now: cfg.Now, log: log, onActor: cfg.OnActor,
 	}
 }
 
@@ -205,6 +212,7 @@ func (r *Resolver) fetchKeyOwner(ctx context.Context, keyID string, ku *url.URL)
 				return nil, fmt.Errorf("deref: store actor: %w", err)
 			}
 			a = parsed
+			r.stored(ctx, a, doc.Body)
 		}
 	}
 	if a == nil {
@@ -258,7 +266,15 @@ func (r *Resolver) fetchActor(ctx context.Context, uri, wantKeyID string) (*stor
 	if err := r.store.UpsertRemoteAccount(ctx, a); err != nil {
 		return nil, fmt.Errorf("deref: store actor: %w", err)
 	}
+	r.stored(ctx, a, doc.Body)
 	return a, nil
+}
+
+// stored tells OnActor of a stored actor.
+func (r *Resolver) stored(ctx context.Context, a *storage.Account, doc []byte) {
+	if r.onActor != nil {
+		r.onActor(ctx, a, doc)
+	}
 }
 
 // remoteURL parses a URI to resolve, refusing bad ones and this instance's.

@@ -19,6 +19,24 @@ func TestFollowAcrossInstances(t *testing.T) {
 		bob := b.signIn(t, "bob", false)
 		carol := b.signIn(t, "carol", true)
 
+		// Search finds remote accounts only when asked to resolve them: by
+		// address (WebFinger) or by actor URL.
+		var found struct {
+			Accounts []apiAccount `json:"accounts"`
+		}
+		alice.api(t, http.MethodGet, "/api/v2/search", url.Values{"q": {bob.acct()}}, 200, &found)
+		if len(found.Accounts) != 0 {
+			t.Fatalf("search without resolve found %+v", found.Accounts)
+		}
+		alice.api(t, http.MethodGet, "/api/v2/search", url.Values{"q": {"@" + bob.acct()}, "resolve": {"true"}}, 200, &found)
+		if len(found.Accounts) != 1 || found.Accounts[0].Acct != bob.acct() {
+			t.Fatalf("search by address with resolve: %+v", found.Accounts)
+		}
+		alice.api(t, http.MethodGet, "/api/v2/search", url.Values{"q": {b.URL + "/users/carol"}, "resolve": {"true"}, "type": {"accounts"}}, 200, &found)
+		if len(found.Accounts) != 1 || found.Accounts[0].Acct != carol.acct() {
+			t.Fatalf("search by actor URL with resolve: %+v", found.Accounts)
+		}
+
 		// The remote account is found by WebFinger, with its address and URLs.
 		remote := alice.lookup(t, bob.acct())
 		if remote.Acct != bob.acct() || remote.URI != b.URL+"/users/bob" || remote.URL != b.URL+"/@bob" {
@@ -69,6 +87,5 @@ func TestFollowAcrossInstances(t *testing.T) {
 			r := dave.relationship(t, carol)
 			return !r.Requested && !r.Following
 		})
-		_ = url.Values{}
 	})
 }

@@ -196,12 +196,16 @@ type apiAccount struct {
 
 // apiStatus is the part of the Mastodon Status entity the tests read.
 type apiStatus struct {
-	ID          string     `json:"id"`
-	URI         string     `json:"uri"`
-	Content     string     `json:"content"`
-	Visibility  string     `json:"visibility"`
-	InReplyToID *string    `json:"in_reply_to_id"`
-	Account     apiAccount `json:"account"`
+	ID              string     `json:"id"`
+	URI             string     `json:"uri"`
+	Content         string     `json:"content"`
+	Visibility      string     `json:"visibility"`
+	InReplyToID     *string    `json:"in_reply_to_id"`
+	EditedAt        *string    `json:"edited_at"`
+	FavouritesCount int        `json:"favourites_count"`
+	ReblogsCount    int        `json:"reblogs_count"`
+	Reblog          *apiStatus `json:"reblog"`
+	Account         apiAccount `json:"account"`
 }
 
 // relationship is the Mastodon Relationship entity's flags the tests read.

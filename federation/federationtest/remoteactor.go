@@ -40,6 +40,7 @@ type RemoteActor struct {
 	key     *rsa.PrivateKey
 	owner   string // publicKey.owner override, "" for the actor itself
 	fetches map[string]int
+	extra   map[string]any // SetExtra
 }
 
 // NewRemoteActor starts a fake server for the actor username, closed when
@@ -152,6 +153,14 @@ func (a *RemoteActor) SetKeyOwner(owner string) {
 	a.mu.Unlock()
 }
 
+// SetExtra adds properties to the actor document (extension terms, or
+// forged claims), replacing any set before.
+func (a *RemoteActor) SetExtra(props map[string]any) {
+	a.mu.Lock()
+	a.extra = props
+	a.mu.Unlock()
+}
+
 // Fetches counts the GETs of a path so far.
 func (a *RemoteActor) Fetches(path string) int {
 	a.mu.Lock()
@@ -162,13 +171,13 @@ func (a *RemoteActor) Fetches(path string) int {
 // Document is the actor document, as Mastodon shapes it.
 func (a *RemoteActor) Document() map[string]any {
 	a.mu.Lock()
-	pub, owner := &a.key.PublicKey, a.owner
+	pub, owner, extra := &a.key.PublicKey, a.owner, a.extra
 	a.mu.Unlock()
 	if owner == "" {
 		owner = a.ID()
 	}
 	id := a.ID()
-	return map[string]any{
+	doc := map[string]any{
 		"@context":                  []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
 		"id":                        id,
 		"type":                      "Person",
@@ -185,6 +194,10 @@ func (a *RemoteActor) Document() map[string]any {
 		"endpoints":                 map[string]any{"sharedInbox": a.Server.URL + "/inbox"},
 		"publicKey":                 map[string]any{"id": a.KeyID(), "owner": owner, "publicKeyPem": mustPublicPEM(pub)},
 	}
+	for k, v := range extra {
+		doc[k] = v
+	}
+	return doc
 }
 
 func (a *RemoteActor) serve(w http.ResponseWriter, r *http.Request) {

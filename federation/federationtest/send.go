@@ -103,3 +103,27 @@ func (a *RemoteActor) signWithout(t testing.TB, req *http.Request) {
 		t.Fatal(err)
 	}
 }
+
+// Get fetches an ActivityStreams document as the actor: signed with its
+// key, or unsigned when signer is false.
+func (a *RemoteActor) Get(t testing.TB, url string, signed bool) Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/activity+json")
+	if signed {
+		if err := a.Signer(t).SignGet(req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return Response{Status: res.StatusCode, Body: string(b)}
+}

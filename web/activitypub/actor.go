@@ -31,9 +31,10 @@ func New(inst instance.Config, accounts *account.Service, fed *federation.Federa
 
 // user returns the handler of GET /users/{username} (ActivityPub §4.1;
 // Mastodon spec/activitypub "Actors"). An ActivityStreams request gets the
-// actor document (under authorized fetch, a minimal actor when unsigned
-// and 401 when badly signed), 404 for an unknown account and 410 with a
-// Tombstone for a suspended one; any other request is passed to browser.
+// actor document with the professional fields the signer may see (under
+// authorized fetch, a minimal actor when unsigned; 401 when badly
+// signed), 404 for an unknown account and 410 with a Tombstone for a
+// suspended one; any other request is passed to browser.
 func (h *Handler) user(browser gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Writer.Header().Add("Vary", "Accept")
@@ -50,20 +51,36 @@ func (h *Handler) user(browser gin.HandlerFunc) gin.HandlerFunc {
 			httperr.Abort(c, h.log, err)
 			return
 		}
-		if h.fed.AuthorizedFetch() {
+		// A signed fetch is authenticated (401 when the signature is bad):
+		// the signer may be in the audience of narrower profile fields.
+		requester, ok := h.requester(c)
+		if !ok {
+			return
+		}
+		if h.fed.AuthorizedFetch() && requester == nil {
 			// Under authorized fetch an unsigned request gets only what
 			// verifying this actor's signatures needs.
-			requester, ok := h.requester(c)
-			if !ok {
-				return
-			}
-			if requester == nil {
-				h.write(c, http.StatusOK, a, federation.MinimalActor)
-				return
-			}
+			h.write(c, http.StatusOK, a, federation.MinimalActor)
+			return
 		}
-		h.write(c, http.StatusOK, a, federation.Actor)
+		h.actorFor(c, a, requester)
 	}
+}
+
+// actorFor answers with a local actor as requester (nil: unsigned) may
+// see it: with the professional fields of its audience, and marked
+// private whenever it shows more than the public sees, so that no cache
+// keeps it as the actor.
+func (h *Handler) actorFor(c *gin.Context, a *storage.Account, requester *storage.Account) {
+	body, narrower, err := h.fed.ActorFor(c.Request.Context(), a, requester)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if narrower {
+		c.Header("Cache-Control", "private, no-store")
+	}
+	c.Data(http.StatusOK, federation.ActivityContentType, body)
 }
 
 // instanceActor serves GET /actor: the instance actor, an Application

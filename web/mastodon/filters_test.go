@@ -424,6 +424,20 @@ func TestFiltersApplyToTimelines(t *testing.T) {
 			t.Error("an expired hide filter still hides")
 		}
 
+		// A boost is filtered by what it boosts.
+		carol := signIn(t, srv, "carol")
+		follows(t, bob, carol)
+		var boostSecret, boostGory filteredStatus
+		postJSON(t, carol, "/api/v1/statuses/"+secret.ID+"/reblog", nil, 200, &boostSecret)
+		postJSON(t, carol, "/api/v1/statuses/"+gory.ID+"/reblog", nil, 200, &boostGory)
+		home = read(bob, "/api/v1/timelines/home")
+		if _, ok := home[boostSecret.ID]; ok {
+			t.Error("a boost of a hidden status is in home")
+		}
+		if st, ok := home[boostGory.ID]; !ok || st.Filtered == nil || len(*st.Filtered) != 1 || (*st.Filtered)[0].Filter.ID != warn.ID {
+			t.Errorf("boost of a warned status: %+v", st)
+		}
+
 		// Hide filters for notifications, threads and profiles.
 		postJSON(t, bob, "/api/v2/filters", map[string]any{"title": "c", "context": []string{"notifications", "thread", "account"},
 			"filter_action": "hide", "keywords_attributes": []map[string]any{{"keyword": "confidential"}}}, 200, nil)

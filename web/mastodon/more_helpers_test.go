@@ -28,7 +28,6 @@ func (c *clock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-
 // runJobs runs the jobs due on the queue's clock and returns how many ran.
 func runJobs(t *testing.T, srv *webtest.Server) int {
 	t.Helper()

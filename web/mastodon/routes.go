@@ -12,6 +12,7 @@ import (
 	"github.com/rounds-md/rounds/core/poll"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/schedule"
+	"github.com/rounds-md/rounds/core/search"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -29,6 +30,9 @@ type Deps struct {
 	// Resolver finds remote accounts by user@domain (federation); nil
 	// finds known ones only.
 	Resolver profile.AcctResolver
+	// URIs finds remote accounts by actor or profile URL for search
+	// (federation); nil finds known ones only.
+	URIs search.URIResolver
 	// Polls and Scheduled run polls and scheduled statuses (their jobs
 	// are registered with the queue); nil refuses them with 422.
 	Polls     *poll.Service

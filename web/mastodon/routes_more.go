@@ -23,7 +23,7 @@ func newMore(h *Handler) *more {
 	s := h.social
 	return &more{
 		Handler: h,
-		search:  search.New(h.Store, s.profiles, s.timelines, tag.New(h.Store, s.timelines), nil),
+		search:  search.New(h.Store, s.profiles, s.timelines, tag.New(h.Store, s.timelines), h.URIs),
 		convs:   conversation.New(h.Store, s.profiles, s.timelines),
 	}
 }

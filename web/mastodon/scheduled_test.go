@@ -118,7 +118,7 @@ func TestScheduledStatusCreate(t *testing.T) {
 		get(t, srv, alice, "/api/v1/scheduled_statuses/nope", 404, nil)
 
 		// The daily limit: 25 due on one day.
-		day := time.Now().UTC().Truncate(24*time.Hour).Add(48 * time.Hour)
+		day := time.Now().UTC().Truncate(24 * time.Hour).Add(48 * time.Hour)
 		for i := 0; i < schedule.DailyLimit; i++ {
 			postJSON(t, bob, "/api/v1/statuses", map[string]any{"status": "many", "scheduled_at": day.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)}, 200, nil)
 		}

@@ -22,6 +22,7 @@ func scopedEngine(t *testing.T, srv *webtest.Server) *client {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	svc := oauthcore.New(srv.Store, srv.Instance, oauthcore.DefaultConfig(), srv.Log)
+	srv.Accounts.OnSuspend(svc.ForgetGrants) // as web.New wires its own
 	r.Use(oauthweb.NewMiddleware(svc, srv.Log).Authenticate())
 	whoami := func(c *gin.Context) {
 		a := oauthweb.FromContext(c)

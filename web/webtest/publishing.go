@@ -35,6 +35,7 @@ func publishing(t testing.TB, store *storage.Store, inst instance.Config, m *med
 	if err != nil {
 		t.Fatalf("webtest: polls: %v", err)
 	}
+	polls.WithPublisher(fed)
 	scheduled, err := schedule.New(store, posts, polls, jobs, log)
 	if err != nil {
 		t.Fatalf("webtest: scheduled statuses: %v", err)
