@@ -29,7 +29,17 @@ func (f *Federator) process(ctx context.Context, j *job.Job) error {
 	if err != nil {
 		return job.Permanent(err)
 	}
-	actor, err := f.resolver.Resolve(ctx, act.Actor)
+	var actor *storage.Account
+	if act.Type == "Delete" && act.FirstObject().ID == act.Actor {
+		// A deleted actor's document is gone (410): use the stored copy,
+		// whose key verified the request.
+		actor, err = f.store.RemoteAccountByURI(ctx, act.Actor)
+	} else {
+		actor, err = f.resolver.Resolve(ctx, act.Actor)
+	}
+	if errors.Is(err, storage.ErrNotFound) {
+		return job.Permanent(err)
+	}
 	if err != nil {
 		if errors.Is(err, deref.ErrGone) || errors.Is(err, deref.ErrNotFound) || errors.Is(err, deref.ErrNotActor) {
 			return job.Permanent(err)

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -158,60 +159,60 @@ type Ties struct {
 	NoReblogs   map[int64]bool // the account's follow of them hides boosts
 }
 
-// TiesOf loads accountID's relations to each of others.
+// TiesOf loads accountID's relations to each of others, in one query
+// over follows, follow requests and blocks. An account has no relations to
+// itself (it cannot follow, ask to follow or block itself), so it is left
+// out of others, and asking about oneself alone reads nothing.
 func (s *Store) TiesOf(ctx context.Context, accountID int64, others []int64) (Ties, error) {
 	t := Ties{
 		Following: map[int64]bool{}, FollowedBy: map[int64]bool{}, Requested: map[int64]bool{},
 		RequestedBy: map[int64]bool{}, Blocking: map[int64]bool{}, BlockedBy: map[int64]bool{},
 		Notifying: map[int64]bool{}, NoReblogs: map[int64]bool{},
 	}
-	if accountID == 0 || len(others) == 0 {
+	if accountID == 0 {
 		return t, nil
 	}
-	type row struct {
-		AccountID   int64 `bun:"account_id"`
-		TargetID    int64 `bun:"target_account_id"`
-		Notify      bool  `bun:"notify"`
-		ShowReblogs bool  `bun:"show_reblogs"`
+	others = slices.DeleteFunc(slices.Clone(others), func(id int64) bool { return id == accountID })
+	if len(others) == 0 {
+		return t, nil
 	}
-	load := func(table string, extra bool, out, in map[int64]bool) error {
-		var rows []row
-		cols := "account_id, target_account_id"
-		if extra {
-			cols += ", notify, show_reblogs"
+	var rows []struct {
+		Kind        string `bun:"kind"`
+		AccountID   int64  `bun:"account_id"`
+		TargetID    int64  `bun:"target_account_id"`
+		Notify      bool   `bun:"notify"`
+		ShowReblogs bool   `bun:"show_reblogs"`
+	}
+	const where = `WHERE (account_id = ?0 AND target_account_id IN (?1)) OR (target_account_id = ?0 AND account_id IN (?1))`
+	err := s.idb.NewRaw(`SELECT 'follow' AS kind, account_id, target_account_id, notify, show_reblogs FROM follows `+where+`
+		UNION ALL SELECT 'request', account_id, target_account_id, FALSE, TRUE FROM follow_requests `+where+`
+		UNION ALL SELECT 'block', account_id, target_account_id, FALSE, TRUE FROM blocks `+where,
+		accountID, bun.In(others)).Scan(ctx, &rows)
+	if err != nil {
+		return t, fmt.Errorf("storage: ties: %w", classify(err))
+	}
+	for _, r := range rows {
+		out, in := t.Following, t.FollowedBy
+		switch r.Kind {
+		case "request":
+			out, in = t.Requested, t.RequestedBy
+		case "block":
+			out, in = t.Blocking, t.BlockedBy
 		}
-		err := s.idb.NewSelect().TableExpr(table).ColumnExpr(cols).
-			Where("(account_id = ? AND target_account_id IN (?)) OR (target_account_id = ? AND account_id IN (?))",
-				accountID, bun.In(others), accountID, bun.In(others)).Scan(ctx, &rows)
-		if err != nil {
-			return fmt.Errorf("storage: ties: %w", classify(err))
-		}
-		for _, r := range rows {
-			if r.AccountID == accountID {
-				out[r.TargetID] = true
-				if extra && table == "follows" {
-					if r.Notify {
-						t.Notifying[r.TargetID] = true
-					}
-					if !r.ShowReblogs {
-						t.NoReblogs[r.TargetID] = true
-					}
+		if r.AccountID == accountID {
+			out[r.TargetID] = true
+			if r.Kind == "follow" {
+				if r.Notify {
+					t.Notifying[r.TargetID] = true
+				}
+				if !r.ShowReblogs {
+					t.NoReblogs[r.TargetID] = true
 				}
 			}
-			if r.TargetID == accountID {
-				in[r.AccountID] = true
-			}
 		}
-		return nil
-	}
-	if err := load("follows", true, t.Following, t.FollowedBy); err != nil {
-		return t, err
-	}
-	if err := load("follow_requests", false, t.Requested, t.RequestedBy); err != nil {
-		return t, err
-	}
-	if err := load("blocks", false, t.Blocking, t.BlockedBy); err != nil {
-		return t, err
+		if r.TargetID == accountID {
+			in[r.AccountID] = true
+		}
 	}
 	return t, nil
 }
