@@ -28,9 +28,11 @@ var usernameRe = regexp.MustCompile(`^[A-Za-z0-9_]{1,30}$`)
 
 // Service applies the account rules over a Store.
 type Service struct {
-	store *storage.Store
-	inst  instance.Config
-	log   *slog.Logger
+	store   *storage.Store
+	inst    instance.Config
+	log     *slog.Logger
+	keyBits int
+	pwCost  PasswordCost
 
 	mu sync.Mutex
 	// onSuspend are called after an account's suspension changes.
@@ -47,8 +49,26 @@ func (s *Service) OnSuspend(fn func()) {
 }
 
 // New returns a Service.
-func New(store *storage.Store, inst instance.Config, log *slog.Logger) *Service {
-	return &Service{store: store, inst: inst, log: log}
+func New(store *storage.Store, inst instance.Config, log *slog.Logger, opts ...Option) *Service {
+	s := &Service{store: store, inst: inst, log: log, keyBits: KeyBits, pwCost: DefaultPasswordCost}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Option changes a Service's cryptographic costs.
+type Option func(*Service)
+
+// WithTestCosts makes key pairs of 1024 bits and password hashes with
+// argon2id's smallest parameters, which cost a fraction of the real ones.
+// For test instances only (web/webtest): the code paths are the same, the
+// work is not. Production never sets it.
+func WithTestCosts() Option {
+	return func(s *Service) {
+		s.keyBits = 1024
+		s.pwCost = PasswordCost{Time: 1, MemoryKiB: 64}
+	}
 }
 
 // NewAccount is what it takes to create a local account.
@@ -120,11 +140,11 @@ func (s *Service) Create(ctx context.Context, n NewAccount) (*storage.Account, e
 	if strings.EqualFold(n.Username, s.inst.Host()) {
 		return nil, fmt.Errorf("account: create: %w", core.Invalid("username", "is reserved"))
 	}
-	hash, err := HashPassword(n.Password)
+	hash, err := HashPasswordCost(n.Password, s.pwCost)
 	if err != nil {
 		return nil, err
 	}
-	priv, pub, err := newKeyPair()
+	priv, pub, err := newKeyPair(s.keyBits)
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +244,7 @@ func (s *Service) SetPassword(ctx context.Context, username, password string) er
 	if a.UserID == nil {
 		return fmt.Errorf("account: password: %w", core.Invalid("username", "has no sign-in"))
 	}
-	hash, err := HashPassword(password)
+	hash, err := HashPasswordCost(password, s.pwCost)
 	if err != nil {
 		return err
 	}
@@ -249,7 +269,7 @@ func (s *Service) InstanceActor(ctx context.Context) (*storage.Account, error) {
 	if !errors.Is(err, storage.ErrNotFound) {
 		return nil, err
 	}
-	priv, pub, err := newKeyPair()
+	priv, pub, err := newKeyPair(s.keyBits)
 	if err != nil {
 		return nil, err
 	}

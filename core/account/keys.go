@@ -13,8 +13,8 @@ const KeyBits = 2048
 
 // newKeyPair makes an RSA key pair and returns the private key as PKCS#8
 // PEM and the public key as PKIX PEM, the forms ActivityPub servers exchange.
-func newKeyPair() (private, public string, err error) {
-	key, err := rsa.GenerateKey(rand.Reader, KeyBits)
+func newKeyPair(bits int) (private, public string, err error) {
+	key, err := rsa.GenerateKey(rand.Reader, bits)
 	if err != nil {
 		return "", "", fmt.Errorf("account: generate key: %w", err)
 	}

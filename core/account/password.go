@@ -27,16 +27,32 @@ const MinPasswordLength = 8
 // maxPasswordLength bounds the work one sign-in can cause.
 const maxPasswordLength = 1024
 
-// HashPassword returns an argon2id hash in the PHC string format.
+// PasswordCost is argon2id's work factor: passes and memory.
+type PasswordCost struct {
+	Time      uint32
+	MemoryKiB uint32
+}
+
+// DefaultPasswordCost is the cost every production hash uses.
+var DefaultPasswordCost = PasswordCost{Time: argonTime, MemoryKiB: argonMemory}
+
+// HashPassword returns an argon2id hash in the PHC string format, at the
+// default cost.
 func HashPassword(password string) (string, error) {
+	return HashPasswordCost(password, DefaultPasswordCost)
+}
+
+// HashPasswordCost is HashPassword at the given cost. The cost is stored in
+// the hash, so CheckPassword needs no configuration.
+func HashPasswordCost(password string, cost PasswordCost) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("account: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(password), salt, cost.Time, cost.MemoryKiB, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2.Version, cost.MemoryKiB, cost.Time, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
 // CheckPassword reports whether password matches the PHC hash, in constant

@@ -66,7 +66,7 @@ func (s *Service) CreatePersona(ctx context.Context, a *storage.Account, n NewPe
 	if len(existing) >= MaxPersonas {
 		return nil, fmt.Errorf("account: persona: %w", core.Errorf(core.ErrForbidden, "a sign-in may hold at most %d personas", MaxPersonas))
 	}
-	priv, pub, err := newKeyPair()
+	priv, pub, err := newKeyPair(s.keyBits)
 	if err != nil {
 		return nil, err
 	}

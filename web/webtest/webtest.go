@@ -112,7 +112,7 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	accounts := account.New(store, c.inst, log)
+	accounts := account.New(store, c.inst, log, account.WithTestCosts())
 	if _, err := accounts.InstanceActor(context.Background()); err != nil {
 		t.Fatalf("webtest: instance actor: %v", err)
 	}
