@@ -45,7 +45,7 @@ func body(t *testing.T, act federationtest.Activity) []byte {
 }
 
 // inboxJobs counts the activities queued for processing.
-func inboxJobs(t *testing.T, s *storage.Store) int {
+func inboxJobs(t testing.TB, s *storage.Store) int {
 	t.Helper()
 	counts, err := s.JobCounts(context.Background())
 	if err != nil {

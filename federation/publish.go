@@ -2,6 +2,7 @@ package federation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -189,9 +190,10 @@ func (f *Federator) publishStatus(ctx context.Context, tx *storage.Store, author
 }
 
 // statusInboxes computes where a status goes: the remote followers'
-// (shared) inboxes unless it is direct, and each mentioned remote account's
-// (shared) inbox; one entry per inbox, in the domain policy, leaving out
-// accounts the author blocks or that block the author.
+// (shared) inboxes unless it is direct, each mentioned remote account's
+// (shared) inbox, and the replied-to remote author's unless it is direct;
+// one entry per inbox, in the domain policy, leaving out accounts the
+// author blocks or that block the author.
 func (f *Federator) statusInboxes(ctx context.Context, tx *storage.Store, author *storage.Account, st *storage.Status, mentions []*storage.Account) ([]string, error) {
 	var candidates []string
 	if visibility.ReachesFollowers(visibility.Visibility(st.Visibility)) {
@@ -200,6 +202,17 @@ func (f *Federator) statusInboxes(ctx context.Context, tx *storage.Store, author
 			return nil, err
 		}
 		candidates = append(candidates, fi...)
+	}
+	// A reply also goes to the replied-to author (unless it is direct, which
+	// goes to the mentioned only), as Mastodon delivers it.
+	if st.InReplyToAccountID != nil && st.Visibility != string(visibility.Direct) && *st.InReplyToAccountID != author.ID {
+		parentAuthor, err := tx.AccountByID(ctx, *st.InReplyToAccountID)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil && !parentAuthor.Local() {
+			mentions = append(append([]*storage.Account{}, mentions...), parentAuthor)
+		}
 	}
 	var remote []int64
 	for _, m := range mentions {

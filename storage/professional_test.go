@@ -40,7 +40,7 @@ func TestProfessionalStorage(t *testing.T) {
 			q    storage.DirectoryQuery
 			want []int64
 		}{
-			{storage.DirectoryQuery{Institution: "100%"}, []int64{pct.ID}}, // % is literal
+			{storage.DirectoryQuery{Institution: "100%"}, []int64{pct.ID}},  // % is literal
 			{storage.DirectoryQuery{Institution: "care_"}, []int64{pct.ID}}, // _ is literal
 			{storage.DirectoryQuery{Subspecialty: "body"}, []int64{pct.ID}},
 			{storage.DirectoryQuery{Subspecialty: "bod"}, nil}, // whole codes only

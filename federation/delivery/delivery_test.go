@@ -48,7 +48,7 @@ func (p policy) AllowedHost(_ context.Context, host string) (bool, error) { retu
 // records what it received, and checks every request's Digest.
 type inbox struct {
 	*httptest.Server
-	t *testing.T
+	t testing.TB
 
 	mu       sync.Mutex
 	status   map[string]int
@@ -59,7 +59,7 @@ type inbox struct {
 	delay    time.Duration
 }
 
-func newInbox(t *testing.T) *inbox {
+func newInbox(t testing.TB) *inbox {
 	in := &inbox{t: t, status: map[string]int{}, header: map[string]http.Header{}, received: map[string]int{}}
 	in.Server = httptest.NewServer(http.HandlerFunc(in.serve))
 	t.Cleanup(in.Close)
