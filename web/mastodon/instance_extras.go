@@ -18,8 +18,9 @@ const activityWeeks = 12
 func (x *p1) instanceRules(c *gin.Context) { c.JSON(http.StatusOK, []Rule{}) }
 
 // emptyList serves endpoints Rounds has nothing for but clients call:
-// GET /api/v1/announcements and the trends (/api/v1/trends,
-// /api/v1/trends/tags, /statuses, /links).
+// GET /api/v1/announcements, the trends (/api/v1/trends,
+// /api/v1/trends/tags, /statuses, /links), and the lists of features it
+// lacks (featured tags, endorsements, suggestions, user domain blocks).
 func (x *p1) emptyList(c *gin.Context) { c.JSON(http.StatusOK, []struct{}{}) }
 
 // instancePeers serves GET /api/v1/instance/peers (methods/instance#peers):

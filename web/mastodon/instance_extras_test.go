@@ -24,6 +24,7 @@ func TestInstanceExtras(t *testing.T) {
 		for _, path := range []string{
 			"/api/v1/instance/rules", "/api/v1/announcements", "/api/v1/trends", "/api/v1/trends/tags",
 			"/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v1/trends/tags/",
+			"/api/v1/accounts/" + idStr(alice.ID) + "/featured_tags",
 		} {
 			for _, u := range []*user{nil, alice} {
 				var got []any
@@ -32,6 +33,16 @@ func TestInstanceExtras(t *testing.T) {
 					t.Errorf("%s = %v, want []", path, got)
 				}
 			}
+		}
+
+		// The lists of features Rounds lacks are empty for a user and need one.
+		for _, path := range []string{"/api/v1/featured_tags", "/api/v1/endorsements", "/api/v2/suggestions", "/api/v1/domain_blocks"} {
+			var got []any
+			get(t, srv, alice, path, 200, &got)
+			if got == nil || len(got) != 0 {
+				t.Errorf("%s = %v, want []", path, got)
+			}
+			get(t, srv, nil, path, 401, nil)
 		}
 
 		var peers []string

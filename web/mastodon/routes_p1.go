@@ -107,4 +107,13 @@ func p1Routes(r gin.IRouter, h *Handler) {
 	get("/api/v1/trends/tags", x.emptyList)
 	get("/api/v1/trends/statuses", x.emptyList)
 	get("/api/v1/trends/links", x.emptyList)
+
+	// Features Rounds does not have, whose lists are therefore empty; some
+	// clients (TWBlue, Ivory) fail on a 404 here (methods/featured_tags,
+	// endorsements, suggestions, domain_blocks).
+	get("/api/v1/featured_tags", user("read:accounts"), x.emptyList)
+	get("/api/v1/accounts/:id/featured_tags", x.emptyList)
+	get("/api/v1/endorsements", user("read:accounts"), x.emptyList)
+	get("/api/v2/suggestions", user("read"), x.emptyList)
+	get("/api/v1/domain_blocks", user("read:blocks"), x.emptyList)
 }

@@ -81,7 +81,7 @@ func mastodonPy(t *testing.T, py string, out any, args ...string) {
 	}
 	t.Logf("Mastodon.py %s (%v): %s", args[0], time.Since(start).Round(time.Millisecond), stdout)
 	dec := json.NewDecoder(strings.NewReader(stdout))
-	dec.DisallowUnknownFields() // every key the script prints lands in a field the test checks
+	dec.DisallowUnknownFields() // a key the test does not decode is a mistake in the test
 	if err := dec.Decode(out); err != nil {
 		t.Fatalf("Mastodon.py %s printed %q: %v\nstderr: %s", args[0], stdout, err, stderr)
 	}
