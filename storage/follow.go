@@ -283,14 +283,18 @@ func (s *Store) edges(ctx context.Context, table, other, self string, id int64, 
 	return out, nil
 }
 
-// AccountsByIDs returns the accounts among ids, keyed by ID.
+// AccountsByIDs returns the accounts among ids, keyed by ID, without
+// their private keys (PrivateKeyPEM is nil): these are accounts to show,
+// and a page of statuses reads dozens of them, so the key (most of a local
+// account's row) is not read and copied only to be dropped. Code that
+// signs reads the key with AccountByID.
 func (s *Store) AccountsByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {
 	out := map[int64]*Account{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var rows []Account
-	if err := s.idb.NewSelect().Model(&rows).Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).ExcludeColumn("private_key_pem").Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("storage: accounts by id: %w", classify(err))
 	}
 	for i := range rows {

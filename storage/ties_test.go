@@ -95,3 +95,32 @@ func TestTiesOf(t *testing.T) {
 		}
 	})
 }
+
+// TestAccountsByIDsLeavesPrivateKeys: accounts read to be shown come
+// without their private key, and with everything else.
+func TestAccountsByIDsLeavesPrivateKeys(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		key := "-----BEGIN PRIVATE KEY-----\nsecret\n-----END PRIVATE KEY-----\n"
+		u := &storage.User{Email: "ana@example.org", PasswordHash: "hash", Role: "member"}
+		a := &storage.Account{Username: "ana", ActorType: storage.ActorPerson, DisplayName: "Ana", PublicKeyPEM: "public", PrivateKeyPEM: &key}
+		if err := s.CreateLocalAccount(ctx, u, a); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AccountsByIDs(ctx, []int64{a.ID, 42})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("%d accounts, want 1", len(got))
+		}
+		g := got[a.ID]
+		if g == nil || g.PrivateKeyPEM != nil || g.Username != "ana" || g.DisplayName != "Ana" || g.PublicKeyPEM != "public" || g.UserID == nil || *g.UserID != u.ID {
+			t.Fatalf("AccountsByIDs = %+v, want ana without her private key", g)
+		}
+		// The key is still there for those who sign.
+		if full, err := s.AccountByID(ctx, a.ID); err != nil || full.PrivateKeyPEM == nil || *full.PrivateKeyPEM != key {
+			t.Fatalf("AccountByID lost the key: %+v %v", full, err)
+		}
+	})
+}
