@@ -253,11 +253,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // printReport writes the results as a small table.
 func printReport(w io.Writer, r report) {
 	fmt.Fprintf(w, "rounds-load %s  database=%s  %s  cpus=%d  load average at start %s\n", r.Date, r.Database, r.GoVersion, r.CPUs, r.LoadAvg)
-	fmt.Fprintf(w, "seed: %d accounts, %d follows, %d statuses", r.Seed.Accounts, r.Seed.Follows, r.Seed.Statuses)
 	if r.Seed.Skipped {
-		fmt.Fprintf(w, " (seeded before)\n")
+		fmt.Fprintf(w, "seed: seeded before; %d users, %d local statuses\n", r.Seed.Accounts, r.Seed.Statuses)
 	} else {
-		fmt.Fprintf(w, " in %.0f s\n", r.Seed.Seconds)
+		fmt.Fprintf(w, "seed: %d accounts, %d follows, %d statuses in %.0f s\n", r.Seed.Accounts, r.Seed.Follows, r.Seed.Statuses, r.Seed.Seconds)
 	}
 	if r.Startup > 0 {
 		fmt.Fprintf(w, "start-up to first served request: %.1f ms\n", r.Startup)
@@ -267,10 +266,11 @@ func printReport(w io.Writer, r report) {
 			float64(r.IdleRSS)/1024, float64(r.AfterRSS)/1024, float64(r.PeakRSS)/1024)
 	}
 	fmt.Fprintf(w, "home page size: %d statuses\n", r.HomeSize)
-	fmt.Fprintf(w, "%-26s %7s %9s %9s %8s %8s %8s %8s %7s %7s  %s\n", "phase", "clients", "requests", "per sec", "p50 ms", "p90 ms", "p99 ms", "max ms", "server", "tool", "load avg")
+	fmt.Fprintf(w, "cores busy: server = the rounds process, tool = rounds-load, machine = every process\n")
+	fmt.Fprintf(w, "%-26s %7s %9s %9s %8s %8s %8s %8s %7s %7s %7s  %s\n", "phase", "clients", "requests", "per sec", "p50 ms", "p90 ms", "p99 ms", "max ms", "server", "tool", "machine", "load avg")
 	for _, p := range r.Phases {
-		fmt.Fprintf(w, "%-26s %7d %9d %9.0f %8.2f %8.2f %8.2f %8.1f %7.2f %7.2f  %s\n",
-			p.Name, p.Clients, p.Requests, p.PerSec, p.P50, p.P90, p.P99, p.Max, p.ServerCPU, p.ToolCPU, p.LoadAvg)
+		fmt.Fprintf(w, "%-26s %7d %9d %9.0f %8.2f %8.2f %8.2f %8.1f %7.2f %7.2f %7.2f  %s\n",
+			p.Name, p.Clients, p.Requests, p.PerSec, p.P50, p.P90, p.P99, p.Max, p.ServerCPU, p.ToolCPU, p.MachineCPU, p.LoadAvg)
 		if p.Errors > 0 {
 			fmt.Fprintf(w, "  %d errors; first: %s\n", p.Errors, p.FirstError)
 		}

@@ -39,9 +39,12 @@ type phaseResult struct {
 	P99      float64 `json:"p99_ms"`
 	Max      float64 `json:"max_ms"`
 	// ServerCPU and ToolCPU are the cores each process kept busy on
-	// average (2.0 = both cores of this machine); 0 when unknown.
+	// average (2.0 = both cores of this machine); MachineCPU those every
+	// process kept busy (the server, the tool, PostgreSQL, and whatever
+	// else runs); 0 when unknown.
 	ServerCPU  float64 `json:"server_cores"`
 	ToolCPU    float64 `json:"tool_cores"`
+	MachineCPU float64 `json:"machine_cores"`
 	LoadAvg    string  `json:"load_average"`
 	FirstError string  `json:"first_error,omitempty"`
 }
@@ -66,6 +69,7 @@ func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.D
 		once                  sync.Once
 		serverCPU0, toolCPU0  time.Duration
 		serverCPU1, toolCPU1  time.Duration
+		machine0, machine1    time.Duration
 		measuredAt, stoppedAt time.Time
 	)
 	fail := func(err error) {
@@ -83,7 +87,7 @@ func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.D
 			for i := 0; ctx.Err() == nil; i++ {
 				start := time.Now()
 				if start.After(measureFrom) {
-					once.Do(func() { measuredAt, serverCPU0, toolCPU0 = start, procCPU(pid), selfCPU() })
+					once.Do(func() { measuredAt, serverCPU0, toolCPU0, machine0 = start, procCPU(pid), selfCPU(), machineCPU() })
 				}
 				if !start.Before(end) {
 					break
@@ -118,7 +122,7 @@ func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.D
 	}
 	wg.Wait()
 	stoppedAt = time.Now()
-	serverCPU1, toolCPU1 = procCPU(pid), selfCPU()
+	serverCPU1, toolCPU1, machine1 = procCPU(pid), selfCPU(), machineCPU()
 
 	all := slices.Concat(lats...)
 	slices.Sort(all)
@@ -136,6 +140,7 @@ func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.D
 		r.ServerCPU = (serverCPU1 - serverCPU0).Seconds() / wall.Seconds()
 	}
 	r.ToolCPU = (toolCPU1 - toolCPU0).Seconds() / wall.Seconds()
+	r.MachineCPU = (machine1 - machine0).Seconds() / wall.Seconds()
 	if len(all) > 0 {
 		ms := func(q float64) float64 {
 			return float64(all[min(len(all)-1, int(q*float64(len(all))))].Microseconds()) / 1000

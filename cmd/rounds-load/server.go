@@ -175,6 +175,29 @@ func selfCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// machineCPU returns the CPU time all processes on the machine have used
+// (every cpu line's busy time in /proc/stat: all but idle and iowait); 0
+// when unavailable.
+func machineCPU() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0
+	}
+	var busy int64
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return time.Duration(busy) * time.Second / clockTicks
+}
+
 // loadAvg returns the 1-, 5- and 15-minute load averages as /proc/loadavg
 // shows them; "" when unavailable.
 func loadAvg() string {

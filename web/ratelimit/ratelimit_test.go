@@ -363,6 +363,18 @@ func TestDefaultRules(t *testing.T) {
 		if r.status != 200 || r.limits(t) != "300/298" || !r.reset(t).Equal(threeHours) {
 			t.Errorf("second post: %d %q %v, want the statuses rule's 300/298 until %v", r.status, r.limits(t), r.reset(t), threeHours)
 		}
+		// Deleting has 30 per 30 minutes; reading the same route does not count there.
+		var st struct{ ID string }
+		if err := json.Unmarshal([]byte(r.body), &st); err != nil || st.ID == "" {
+			t.Fatalf("posted status: %q (%v)", r.body, err)
+		}
+		if r := c.get("/api/v1/statuses/"+st.ID, tok); r.status != 200 || r.limits(t) != "300/298" {
+			t.Errorf("get status: %d %q, want the token's 300/298 (its second request this window)", r.status, r.limits(t))
+		}
+		r = c.do(http.MethodDelete, "/api/v1/statuses/"+st.ID, tok, nil, nil)
+		if halfHour := time.Date(2026, 11, 27, 17, 30, 0, 0, time.UTC); r.status != 200 || r.limits(t) != "30/29" || !r.reset(t).Equal(halfHour) {
+			t.Errorf("delete: %d %q %v, want the delete rule's 30/29 until %v", r.status, r.limits(t), r.reset(t), halfHour)
+		}
 	})
 }
 
