@@ -75,6 +75,10 @@ func (m *Middleware) Authenticate() gin.HandlerFunc {
 			return
 		}
 		c.Set(authKey, &Auth{TokenID: g.Token.ID, App: g.App, Scopes: g.Scopes, User: g.User, Account: g.Account})
+		// What a token sees (followers-only posts, narrower profile fields)
+		// is for its holder alone: no cache may keep it. A handler whose
+		// answer is the same for everyone may say otherwise.
+		c.Header("Cache-Control", "private, no-store")
 		c.Next()
 	}
 }

@@ -100,6 +100,12 @@ func TestMiddleware(t *testing.T) {
 				}
 			})
 		}
+		if cc := api.get("/api/timeline", bearer(read)).Header.Get("Cache-Control"); cc != "private, no-store" {
+			t.Errorf("an authenticated answer has Cache-Control %q, want private, no-store", cc)
+		}
+		if cc := api.get("/api/open", nil).Header.Get("Cache-Control"); cc == "private, no-store" {
+			t.Errorf("an anonymous answer is marked private")
+		}
 		me := api.get("/api/timeline", bearer(read)).JSON(t)
 		if me["account"] != "kim" || me["scopes"] != "read" || me["app"] != "Test client" {
 			t.Errorf("FromContext = %v", me)
