@@ -58,7 +58,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	polls, scheduled, err := a.publishing(fed) // registers poll and scheduled-status jobs
+	polls, scheduled, err := web.Publishing(a.store, cfg.Instance, a.media, fed, a.jobs, a.log) // registers poll and scheduled-status jobs
 	if err != nil {
 		return err
 	}

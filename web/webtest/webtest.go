@@ -125,7 +125,10 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 	if err != nil {
 		t.Fatalf("webtest: federation: %v", err)
 	}
-	polls, scheduled := publishing(t, store, c.inst, mediaSvc, fed, jobs, log)
+	polls, scheduled, err := web.Publishing(store, c.inst, mediaSvc, fed, jobs, log)
+	if err != nil {
+		t.Fatalf("webtest: polls and scheduled statuses: %v", err)
+	}
 	if !c.manualJobs {
 		if err := jobs.Start(); err != nil {
 			t.Fatalf("webtest: jobs: %v", err)
