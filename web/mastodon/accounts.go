@@ -129,5 +129,9 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 	if len(res.Statuses) > 0 {
 		h.setLink(c, res.Next, res.Prev)
 	}
-	c.JSON(http.StatusOK, h.statuses(res.Statuses, me))
+	out, ok := h.statusesFor(c, res.Statuses)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }

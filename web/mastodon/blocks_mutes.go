@@ -65,8 +65,14 @@ func (x *more) mutes(c *gin.Context) {
 		return
 	}
 	out := make([]MutedAccount, len(ms))
+	accts := make([]embedded, len(ms))
 	for i, m := range ms {
 		out[i] = MutedAccount{Account: x.account(m.Account), MuteExpiresAt: timePtr(m.ExpiresAt)}
+		accts[i] = embedded{m.Account, &out[i].Account}
+	}
+	if err := x.widen(c, accts); err != nil {
+		x.fail(c, err)
+		return
 	}
 	if len(ms) > 0 {
 		x.setLink(c, ms[len(ms)-1].Cursor, ms[0].Cursor)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/rounds-md/rounds/core/conversation"
 )
 
 // conversationPage is the conversations' limit: 20, at most 40.
@@ -23,9 +24,9 @@ func (x *more) conversations(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	out := make([]Conversation, len(res.Conversations))
-	for i, cv := range res.Conversations {
-		out[i] = x.conversation(cv, me)
+	out, ok := x.conversationsFor(c, res.Conversations)
+	if !ok {
+		return
 	}
 	if len(res.Conversations) > 0 {
 		x.setLink(c, res.Next, res.Prev)
@@ -46,7 +47,11 @@ func (x *more) readConversation(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, x.conversation(*cv, me))
+	out, ok := x.conversationsFor(c, []conversation.Conversation{*cv})
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out[0])
 }
 
 // deleteConversation serves DELETE /api/v1/conversations/:id

@@ -140,8 +140,8 @@ func (h *Handler) account(a profile.Account) Account {
 		out.Note = a.Note // remote notes arrive as sanitised HTML
 	}
 	h.images(&out, a)
-	// Embedded accounts show what the public sees; the account endpoints
-	// widen it for their viewer (accountFor).
+	// This is what the public sees; handlers widen it for their viewer
+	// (accountFor, widen).
 	out.Fields, out.Rounds = h.professional(a, credential.Anonymous())
 	return out
 }

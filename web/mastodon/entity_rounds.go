@@ -161,9 +161,9 @@ func (h *Handler) requestViewer(c *gin.Context, owners []int64) (credential.View
 
 // accountFor renders an account for the request's viewer: its fields and
 // Account.rounds as the viewer's audience allows (h.account renders
-// them for the anonymous audience, which is what every Account embedded
-// in a status or notification carries). The answer is marked private to
-// caches when it shows more than the public sees.
+// them for the anonymous audience; widen does the same for accounts
+// embedded in statuses, notifications and lists). The answer is marked
+// private to caches when it shows more than the public sees.
 func (h *Handler) accountFor(c *gin.Context, a profile.Account) (Account, error) {
 	out, err := h.accountsFor(c, []profile.Account{a})
 	if err != nil {

@@ -100,8 +100,14 @@ func (h *Handler) accountList(load func(c *gin.Context, p storage.Page) ([]follo
 			return
 		}
 		out := make([]Account, len(entries))
+		accts := make([]embedded, len(entries))
 		for i, e := range entries {
 			out[i] = h.account(e.Account)
+			accts[i] = embedded{e.Account, &out[i]}
+		}
+		if err := h.widen(c, accts); err != nil {
+			h.fail(c, err)
+			return
 		}
 		if len(entries) > 0 {
 			h.setLink(c, entries[len(entries)-1].Cursor, entries[0].Cursor)

@@ -147,8 +147,14 @@ func (x *p1) listAccounts(c *gin.Context) {
 		return
 	}
 	out := make([]Account, len(ms))
+	accts := make([]embedded, len(ms))
 	for i, m := range ms {
 		out[i] = x.account(m.Account)
+		accts[i] = embedded{m.Account, &out[i]}
+	}
+	if err := x.widen(c, accts); err != nil {
+		x.fail(c, err)
+		return
 	}
 	if len(ms) > 0 && pg.Limit != allMembers {
 		x.setLink(c, ms[len(ms)-1].Cursor, ms[0].Cursor)
@@ -225,5 +231,9 @@ func (x *p1) listTimeline(c *gin.Context) {
 	if len(res.Statuses) > 0 {
 		x.setLink(c, res.Next, res.Prev)
 	}
-	c.JSON(http.StatusOK, x.statuses(res.Statuses, me))
+	out, ok := x.statusesFor(c, res.Statuses)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -39,9 +40,9 @@ func (h *Handler) listNotifications(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	out := make([]Notification, len(res.Items))
-	for i, it := range res.Items {
-		out[i] = h.notification(it, me)
+	out, ok := h.notificationsFor(c, res.Items)
+	if !ok {
+		return
 	}
 	if len(out) > 0 {
 		h.setLink(c, res.Next, res.Prev)
@@ -61,7 +62,11 @@ func (h *Handler) getNotification(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.notification(*it, me))
+	out, ok := h.notificationsFor(c, []notify.Item{*it})
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out[0])
 }
 
 // clearNotifications serves POST /api/v1/notifications/clear: {}.

@@ -241,18 +241,53 @@ func TestFieldAudiencesAPI(t *testing.T) {
 			}
 		}
 
-		// An account embedded in a status carries only what the public
-		// sees, even for a follower.
-		st := post(t, owner, map[string]any{"status": "reading room open", "visibility": "public"})
-		var seen struct {
+		// An account embedded in a status, a timeline page or a
+		// notification carries what the viewer may see, as the account
+		// endpoints do.
+		st := post(t, owner, map[string]any{"status": "reading room open @follower", "visibility": "public"})
+		for _, tc := range cases {
+			if tc.u == blocked {
+				continue // the block hides the status itself
+			}
+			var seen struct {
+				Account proAccount `json:"account"`
+			}
+			get(t, srv, tc.u, "/api/v1/statuses/"+st.ID, 200, &seen)
+			got := [4]bool{}
+			v, ok := seen.Account.field("Specialty")
+			got[0] = ok && v == "Radiology — Breast"
+			_, got[1] = seen.Account.field("Institution")
+			_, got[2] = seen.Account.field("Profession")
+			_, got[3] = seen.Account.field("Department")
+			if got != tc.want {
+				t.Errorf("%s: embedded account fields %v, want %v", tc.name, seen.Account.fieldNames(), tc.want)
+			}
+		}
+		var home []struct {
 			Account proAccount `json:"account"`
 		}
-		get(t, srv, follower, "/api/v1/statuses/"+st.ID, 200, &seen)
-		if _, ok := seen.Account.field("Institution"); ok {
-			t.Errorf("embedded account shows a followers field: %v", seen.Account.fieldNames())
+		get(t, srv, follower, "/api/v1/timelines/home", 200, &home)
+		if len(home) == 0 {
+			t.Fatal("the follower's home timeline is empty")
 		}
-		if v, ok := seen.Account.field("Specialty"); !ok || v != "Radiology — Breast" {
-			t.Errorf("embedded account lacks the public specialty: %v", seen.Account.fieldNames())
+		if _, ok := home[0].Account.field("Institution"); !ok {
+			t.Errorf("home timeline: the follower does not see the followers field: %v", home[0].Account.fieldNames())
+		}
+		var notes []struct {
+			Type   string `json:"type"`
+			Status struct {
+				Account proAccount `json:"account"`
+			} `json:"status"`
+		}
+		get(t, srv, follower, "/api/v1/notifications?types[]=mention", 200, &notes)
+		if len(notes) != 1 {
+			t.Fatalf("mention notifications = %d, want 1", len(notes))
+		}
+		if _, ok := notes[0].Status.Account.field("Institution"); !ok {
+			t.Errorf("notification: the follower does not see the followers field: %v", notes[0].Status.Account.fieldNames())
+		}
+		if _, ok := notes[0].Status.Account.field("Department"); ok {
+			t.Errorf("notification: an only_me field leaks to the follower")
 		}
 
 		// verify_credentials shows the owner everything.

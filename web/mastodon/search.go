@@ -35,7 +35,16 @@ func (x *more) searchV2(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	out := SearchResults{Accounts: x.accounts(res.Accounts), Statuses: x.statuses(res.Statuses, me), Hashtags: make([]Hashtag, len(res.Hashtags))}
+	statuses, ok := x.statusesFor(c, res.Statuses)
+	if !ok {
+		return
+	}
+	accounts, err := x.accountsFor(c, res.Accounts)
+	if err != nil {
+		x.fail(c, err)
+		return
+	}
+	out := SearchResults{Accounts: accounts, Statuses: statuses, Hashtags: make([]Hashtag, len(res.Hashtags))}
 	for i, t := range res.Hashtags {
 		out.Hashtags[i] = x.hashtag(t, me != nil)
 	}
@@ -54,7 +63,12 @@ func (x *more) searchAccounts(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, x.accounts(accts))
+	out, err := x.accountsFor(c, accts)
+	if err != nil {
+		x.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // searchQuery binds a search's parameters, answering 400 when q is

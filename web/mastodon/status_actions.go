@@ -29,7 +29,11 @@ func (h *Handler) statusAction(act func(*post.Service, context.Context, *storage
 			h.fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, h.status(*st, me))
+		out, ok := h.statusFor(c, *st)
+		if !ok {
+			return
+		}
+		c.JSON(http.StatusOK, out)
 	}
 }
 
@@ -52,7 +56,11 @@ func (h *Handler) reblogStatus(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.status(*st, me))
+	out, ok := h.statusFor(c, *st)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // favouritedBy serves GET /api/v1/statuses/:id/favourited_by
@@ -94,7 +102,11 @@ func (h *Handler) markedStatuses(m storage.Mark) gin.HandlerFunc {
 		if len(res.Statuses) > 0 {
 			h.setLink(c, res.Next, res.Prev)
 		}
-		c.JSON(http.StatusOK, h.statuses(res.Statuses, me))
+		out, ok := h.statusesFor(c, res.Statuses)
+		if !ok {
+			return
+		}
+		c.JSON(http.StatusOK, out)
 	}
 }
 

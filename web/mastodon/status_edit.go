@@ -75,7 +75,11 @@ func (h *Handler) editStatus(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.status(*st, me))
+	out, ok := h.statusFor(c, *st)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // statusHistory serves GET /api/v1/statuses/:id/history

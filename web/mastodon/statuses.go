@@ -46,7 +46,11 @@ func (h *Handler) createStatus(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.status(*st, me))
+	out, ok := h.statusFor(c, *st)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // getStatus serves GET /api/v1/statuses/:id (methods/statuses#get):
@@ -62,7 +66,11 @@ func (h *Handler) getStatus(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.status(*st, me))
+	out, ok := h.statusFor(c, *st)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // statusContext serves GET /api/v1/statuses/:id/context
@@ -78,7 +86,15 @@ func (h *Handler) statusContext(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, Context{Ancestors: h.statuses(th.Ancestors, me), Descendants: h.statuses(th.Descendants, me)})
+	ancestors, ok := h.statusesFor(c, th.Ancestors)
+	if !ok {
+		return
+	}
+	descendants, ok := h.statusesFor(c, th.Descendants)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, Context{Ancestors: ancestors, Descendants: descendants})
 }
 
 // deleteStatus serves DELETE /api/v1/statuses/:id (methods/statuses#delete):
@@ -105,7 +121,10 @@ func (h *Handler) deleteStatus(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	out := h.status(*st, me)
+	out, ok := h.statusFor(c, *st)
+	if !ok {
+		return
+	}
 	out.Text = &st.Text
 	// The attachments are gone or unattached now: only signed URLs work.
 	out.MediaAttachments = h.signedMedia(st.Media)

@@ -95,5 +95,9 @@ func (x *p1) tagTimeline(c *gin.Context) {
 	if len(res.Statuses) > 0 {
 		x.setLink(c, res.Next, res.Prev)
 	}
-	c.JSON(http.StatusOK, x.statuses(res.Statuses, me))
+	out, ok := x.statusesFor(c, res.Statuses)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }

@@ -23,7 +23,11 @@ func (h *Handler) homeTimeline(c *gin.Context) {
 	if len(res.Statuses) > 0 {
 		h.setLink(c, res.Next, res.Prev)
 	}
-	c.JSON(http.StatusOK, h.statuses(res.Statuses, me))
+	out, ok := h.statusesFor(c, res.Statuses)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // publicTimeline serves GET /api/v1/timelines/public
@@ -53,5 +57,9 @@ func (h *Handler) publicTimeline(c *gin.Context) {
 	if len(res.Statuses) > 0 {
 		h.setLink(c, res.Next, res.Prev)
 	}
-	c.JSON(http.StatusOK, h.statuses(res.Statuses, me))
+	out, ok := h.statusesFor(c, res.Statuses)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
