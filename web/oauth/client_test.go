@@ -51,29 +51,6 @@ elif cmd == "code":
     print(json.dumps({"username": me["username"]}))
 `
 
-// mastodonPython returns a Python interpreter that can import Mastodon.py
-// (Debian's python3-mastodon lives under /usr/bin/python3, which another
-// python3 earlier on PATH may hide). Without one the test fails under CI
-// and is skipped elsewhere.
-func mastodonPython(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{"/usr/bin/python3", "python3"} {
-		path, err := exec.LookPath(py)
-		if err != nil {
-			continue
-		}
-		if exec.Command(path, "-c", "import mastodon").Run() == nil {
-			return path
-		}
-	}
-	msg := "Mastodon.py is not installed: apt-get install -y python3-mastodon (Debian) to run this client test"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // runPy runs the Mastodon.py script and decodes its JSON output, failing
 // the test when the client fails.
 func runPy(t *testing.T, py, script string, args ...string) map[string]any {
@@ -101,7 +78,7 @@ func runPy(t *testing.T, py, script string, args ...string) map[string]any {
 // auth_request_url (force_login=False&state=None&lang=None) through the
 // out-of-band code page back to log_in(code=...).
 func TestMastodonPy(t *testing.T) {
-	py := mastodonPython(t)
+	py := webtest.MastodonPython(t)
 	script := filepath.Join(t.TempDir(), "client.py")
 	if err := os.WriteFile(script, []byte(mastodonPy), 0o600); err != nil {
 		t.Fatal(err)
@@ -137,14 +114,7 @@ func TestMastodonPy(t *testing.T) {
 // toot): app registration as JSON, the password grant with the e-mail
 // address as username, then verify_credentials.
 func TestTootLoginCLI(t *testing.T) {
-	toot, err := exec.LookPath("toot")
-	if err != nil {
-		msg := "toot is not installed: apt-get install -y toot (Debian) to run this client test"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	toot := webtest.Toot(t)
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		srv := webtest.Start(t, s)
 		srv.CreateAccount(t, "nora")

@@ -11,44 +11,6 @@ import (
 	"time"
 )
 
-// missing fails the test under CI, where .ci/run installs the clients,
-// and skips it elsewhere.
-func missing(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
-// mastodonPython returns a Python interpreter that can import Mastodon.py
-// (Debian's python3-mastodon lives under /usr/bin/python3, which another
-// python3 earlier on PATH may hide).
-func mastodonPython(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{"/usr/bin/python3", "python3"} {
-		path, err := exec.LookPath(py)
-		if err != nil {
-			continue
-		}
-		if exec.Command(path, "-c", "import mastodon").Run() == nil {
-			return path
-		}
-	}
-	missing(t, "Mastodon.py is not installed: apt-get install -y python3-mastodon (Debian) to run this client test")
-	return ""
-}
-
-// tootPath returns the toot executable.
-func tootPath(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("toot")
-	if err != nil {
-		missing(t, "toot is not installed: apt-get install -y toot (Debian) to run this client test")
-	}
-	return path
-}
-
 // run runs a client command with env added to the environment and stdin
 // as its input, returning its standard output, its standard error and
 // its error.

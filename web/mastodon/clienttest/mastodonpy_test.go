@@ -36,7 +36,7 @@ type pyNotification struct {
 // account accepts in its own session, search_v2, notifications, and paging
 // the home timeline with fetch_next.
 func TestMastodonPy(t *testing.T) {
-	py := mastodonPython(t)
+	py := webtest.MastodonPython(t)
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		srv := webtest.Start(t, s)
 		srv.CreateAccount(t, "maria")

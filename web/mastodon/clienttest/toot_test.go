@@ -79,7 +79,7 @@ var (
 // with an image (whose GPS EXIF must not survive), timeline, a reply,
 // thread and notifications, asserting on exit status and output.
 func TestToot(t *testing.T) {
-	toot := tootPath(t)
+	toot := webtest.Toot(t)
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		srv := webtest.Start(t, s)
 		mariaAcct := srv.CreateAccount(t, "maria")
