@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/rounds-md/rounds/federation/deref"
 )
 
 // ErrMalformed is returned by DecodeActivity for a body that is not an
@@ -181,7 +183,7 @@ func decodeNode(raw rawObject, depth int) (*Node, error) {
 		Content:      str(raw["content"]),
 		Summary:      str(raw["summary"]),
 		Name:         str(raw["name"]),
-		URL:          href(raw["url"]),
+		URL:          deref.Href(raw["url"]),
 	}
 	if len(n.Types) > 0 {
 		n.Type = n.Types[0]
@@ -347,45 +349,6 @@ func normalizePublic(s string) string {
 		return PublicCollection
 	}
 	return s
-}
-
-// href reads a url property: a string, a Link, or an array of either,
-// preferring an HTML link.
-func href(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	type link struct {
-		Href      string `json:"href"`
-		MediaType string `json:"mediaType"`
-	}
-	var l link
-	if json.Unmarshal(raw, &l) == nil && l.Href != "" {
-		return l.Href
-	}
-	var many []json.RawMessage
-	if json.Unmarshal(raw, &many) != nil {
-		return ""
-	}
-	first := ""
-	for _, m := range many {
-		if json.Unmarshal(m, &s) == nil {
-			if first == "" {
-				first = s
-			}
-			continue
-		}
-		if json.Unmarshal(m, &l) == nil && l.Href != "" {
-			if l.MediaType == "" || l.MediaType == "text/html" {
-				return l.Href
-			}
-			if first == "" {
-				first = l.Href
-			}
-		}
-	}
-	return first
 }
 
 // tags reads the tag property's Mention and Hashtag entries.

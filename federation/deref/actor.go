@@ -98,10 +98,12 @@ func (o object) types() []string {
 	return many
 }
 
-// href returns the first link of a url property: a string, a Link object
+// href returns the first link of the property name (see Href).
+func (o object) href(name string) string { return Href(o[name]) }
+
+// Href returns the first link of a url property: a string, a Link object
 // with href, or an array of either (HTML links first, as Mastodon reads it).
-func (o object) href(name string) string {
-	raw := o[name]
+func Href(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
