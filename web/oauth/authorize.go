@@ -48,36 +48,10 @@ func (h *Handler) signIn(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	login := strings.TrimSpace(p.Get("login"))
-	user, acct, err := h.svc.SignIn(ctx, login, p.Get("password"), c.ClientIP())
-	if err != nil {
-		var rl *oauthcore.RateLimitError
-		var kind *core.KindError
-		switch {
-		case errors.As(err, &rl):
-			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
-			h.renderSignIn(c, http.StatusTooManyRequests, vr, login, rl.Error())
-		case errors.Is(err, core.ErrUnauthorized) && errors.As(err, &kind):
-			h.renderSignIn(c, http.StatusUnprocessableEntity, vr, login, kind.Msg)
-		case errors.Is(err, core.ErrForbidden) && errors.As(err, &kind):
-			h.renderSignIn(c, http.StatusForbidden, vr, login, kind.Msg)
-		default:
-			h.serverError(c, err)
-		}
+	rerender := func(status int, login, msg string) { h.renderSignIn(c, status, vr, login, msg) }
+	if !h.openSession(c, p, rerender) {
 		return
 	}
-	token, err := h.svc.StartSession(ctx, user, acct)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	if old := h.cookie(c, sessionCookie); old != "" {
-		if err := h.svc.EndSession(ctx, old); err != nil {
-			h.log.WarnContext(ctx, "oauth: end replaced session", "err", err)
-		}
-	}
-	h.setCookie(c, sessionCookie, token, h.svc.Config().SessionTTL)
 	c.Redirect(http.StatusSeeOther, "/oauth/authorize?"+requestQuery(vr).Encode())
 }
 
@@ -284,4 +258,43 @@ func withQuery(uri string, q url.Values) string {
 		sep = "&"
 	}
 	return uri + sep + q.Encode()
+}
+
+// openSession signs in the form's login and password and opens a browser
+// session, ending any session the browser had. The sign-in errors a person
+// can act on (rate limit, wrong password, account not allowed) go back
+// through rerender with the login kept; others are server errors. It
+// reports whether the session is open.
+func (h *Handler) openSession(c *gin.Context, p url.Values, rerender func(status int, login, msg string)) bool {
+	ctx := c.Request.Context()
+	login := strings.TrimSpace(p.Get("login"))
+	user, acct, err := h.svc.SignIn(ctx, login, p.Get("password"), c.ClientIP())
+	if err != nil {
+		var rl *oauthcore.RateLimitError
+		var kind *core.KindError
+		switch {
+		case errors.As(err, &rl):
+			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
+			rerender(http.StatusTooManyRequests, login, rl.Error())
+		case errors.Is(err, core.ErrUnauthorized) && errors.As(err, &kind):
+			rerender(http.StatusUnprocessableEntity, login, kind.Msg)
+		case errors.Is(err, core.ErrForbidden) && errors.As(err, &kind):
+			rerender(http.StatusForbidden, login, kind.Msg)
+		default:
+			h.serverError(c, err)
+		}
+		return false
+	}
+	token, err := h.svc.StartSession(ctx, user, acct)
+	if err != nil {
+		h.serverError(c, err)
+		return false
+	}
+	if old := h.cookie(c, sessionCookie); old != "" {
+		if err := h.svc.EndSession(ctx, old); err != nil {
+			h.log.WarnContext(ctx, "oauth: end replaced session", "err", err)
+		}
+	}
+	h.setCookie(c, sessionCookie, token, h.svc.Config().SessionTTL)
+	return true
 }

@@ -1,17 +1,13 @@
 package oauth
 
 import (
-	"errors"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/instance"
 	oauthcore "github.com/rounds-md/rounds/core/oauth"
 	"github.com/rounds-md/rounds/storage"
@@ -89,36 +85,10 @@ func (b *Browser) signIn(c *gin.Context) {
 		return
 	}
 	returnTo := localPath(p.Get("return_to"))
-	ctx := c.Request.Context()
-	login := strings.TrimSpace(p.Get("login"))
-	user, acct, err := h.svc.SignIn(ctx, login, p.Get("password"), c.ClientIP())
-	if err != nil {
-		var rl *oauthcore.RateLimitError
-		var kind *core.KindError
-		switch {
-		case errors.As(err, &rl):
-			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
-			b.render(c, http.StatusTooManyRequests, returnTo, login, rl.Error())
-		case errors.Is(err, core.ErrUnauthorized) && errors.As(err, &kind):
-			b.render(c, http.StatusUnprocessableEntity, returnTo, login, kind.Msg)
-		case errors.Is(err, core.ErrForbidden) && errors.As(err, &kind):
-			b.render(c, http.StatusForbidden, returnTo, login, kind.Msg)
-		default:
-			h.serverError(c, err)
-		}
+	rerender := func(status int, login, msg string) { b.render(c, status, returnTo, login, msg) }
+	if !h.openSession(c, p, rerender) {
 		return
 	}
-	token, err := h.svc.StartSession(ctx, user, acct)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	if old := h.cookie(c, sessionCookie); old != "" {
-		if err := h.svc.EndSession(ctx, old); err != nil {
-			h.log.WarnContext(ctx, "oauth: end replaced session", "err", err)
-		}
-	}
-	h.setCookie(c, sessionCookie, token, h.svc.Config().SessionTTL)
 	c.Redirect(http.StatusSeeOther, returnTo)
 }
 
