@@ -25,15 +25,7 @@ func (h *Handler) statusAction(act func(*post.Service, context.Context, *storage
 		}
 		me := viewer(c)
 		st, err := act(h.social.posts, c.Request.Context(), me, id)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		out, ok := h.statusFor(c, *st)
-		if !ok {
-			return
-		}
-		c.JSON(http.StatusOK, out)
+		h.respondStatus(c, st, err)
 	}
 }
 
@@ -52,15 +44,7 @@ func (h *Handler) reblogStatus(c *gin.Context) {
 	vis, _ := p.opt("visibility")
 	me := viewer(c)
 	st, err := h.social.posts.Reblog(c.Request.Context(), me, id, vis)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	out, ok := h.statusFor(c, *st)
-	if !ok {
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	h.respondStatus(c, st, err)
 }
 
 // favouritedBy serves GET /api/v1/statuses/:id/favourited_by

@@ -71,15 +71,7 @@ func (h *Handler) editStatus(c *gin.Context) {
 	}
 	me := viewer(c)
 	st, err := h.social.posts.Edit(c.Request.Context(), me, id, e)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	out, ok := h.statusFor(c, *st)
-	if !ok {
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	h.respondStatus(c, st, err)
 }
 
 // statusHistory serves GET /api/v1/statuses/:id/history

@@ -42,15 +42,7 @@ func (h *Handler) createStatus(c *gin.Context) {
 	}
 	me := viewer(c)
 	st, err := h.social.posts.Create(c.Request.Context(), me, d)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	out, ok := h.statusFor(c, *st)
-	if !ok {
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	h.respondStatus(c, st, err)
 }
 
 // getStatus serves GET /api/v1/statuses/:id (methods/statuses#get):
@@ -62,15 +54,7 @@ func (h *Handler) getStatus(c *gin.Context) {
 	}
 	me := viewer(c)
 	st, err := h.social.timelines.Get(c.Request.Context(), me, id)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	out, ok := h.statusFor(c, *st)
-	if !ok {
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	h.respondStatus(c, st, err)
 }
 
 // statusContext serves GET /api/v1/statuses/:id/context

@@ -1,6 +1,8 @@
 package mastodon
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/conversation"
@@ -127,4 +129,16 @@ func (h *Handler) conversationsFor(c *gin.Context, cvs []conversation.Conversati
 		return nil, false
 	}
 	return out, true
+}
+
+// respondStatus answers with st rendered for the request's viewer, or with
+// err when the core call that produced st failed.
+func (h *Handler) respondStatus(c *gin.Context, st *timeline.Status, err error) {
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if out, ok := h.statusFor(c, *st); ok {
+		c.JSON(http.StatusOK, out)
+	}
 }
