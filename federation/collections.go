@@ -9,6 +9,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -192,7 +193,7 @@ func (f *Federator) Outbox(ctx context.Context, requester *storage.Account, user
 	items := make([]any, 0, len(res.Statuses))
 	for i := range res.Statuses {
 		st := &res.Statuses[i]
-		if st.Visibility == "direct" {
+		if st.Visibility == string(visibility.Direct) { // never in an outbox, even for a mentioned requester
 			continue
 		}
 		note, err := f.noteOf(ctx, author, st, false)
