@@ -92,11 +92,6 @@ func (d *Domains) AllowedHost(ctx context.Context, host string) (bool, error) {
 	return true, nil
 }
 
-// AllowedURI reports whether the host of an absolute URI is allowed.
-func (d *Domains) AllowedURI(ctx context.Context, uri string) (bool, error) {
-	return d.AllowedHost(ctx, hostOf(uri))
-}
-
 // Set adds (on) or removes (off) a rule, reporting whether anything
 // changed.
 func (d *Domains) Set(ctx context.Context, domain, policy string, on bool) (bool, error) {

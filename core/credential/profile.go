@@ -38,12 +38,6 @@ var Fields = []Field{
 	FieldLanguages, FieldInterests, FieldContact,
 }
 
-// ParseField reads a field name.
-func ParseField(s string) (Field, bool) {
-	f := Field(s)
-	return f, slices.Contains(Fields, f)
-}
-
 // DefaultAudience is the audience a field has until its owner chooses:
 // specialty (with its subspecialties) and institution public, training
 // (stage and year) followers, everything else only_me.

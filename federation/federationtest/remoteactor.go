@@ -73,9 +73,6 @@ func PrivatePEM(t testing.TB, k *rsa.PrivateKey) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }
 
-// PublicPEM encodes a public key as actors publish it (PKIX).
-func PublicPEM(k *rsa.PublicKey) string { return mustPublicPEM(k) }
-
 // mustPublicPEM encodes an RSA public key, which cannot fail.
 func mustPublicPEM(k *rsa.PublicKey) string {
 	der, err := x509.MarshalPKIXPublicKey(k)

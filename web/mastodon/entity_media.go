@@ -85,12 +85,3 @@ func (h *Handler) plainMediaAttachment(m *storage.MediaAttachment) MediaAttachme
 		},
 	}
 }
-
-// mediaAttachments renders a status's attachments, always as a list.
-func (h *Handler) mediaAttachments(ms []storage.MediaAttachment) []MediaAttachment {
-	out := make([]MediaAttachment, 0, len(ms))
-	for i := range ms {
-		out = append(out, h.mediaAttachment(&ms[i]))
-	}
-	return out
-}

@@ -21,14 +21,6 @@ func uploadImage(t *testing.T, u *user, description string) mediaJSON {
 	return m
 }
 
-func mediaIDs(ms []mediaJSON) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.ID
-	}
-	return out
-}
-
 func TestStatusMedia(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		srv := webtest.Start(t, s, webtest.WithManualJobs())
