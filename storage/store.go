@@ -93,10 +93,20 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func parseDSN(raw string) (Dialect, string, string, error) {
 	switch {
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
-		if _, err := url.Parse(raw); err != nil {
+		u, err := url.Parse(raw)
+		if err != nil {
 			return "", "", "", fmt.Errorf("storage: invalid postgres URL: %w", err)
 		}
-		return Postgres, "pgx", raw, nil
+		// bun interpolates every argument into the SQL text, so each
+		// statement text is new: pgx's default (prepare and cache each
+		// text) would cost a Parse round trip per query and churn its
+		// statement cache. The simple protocol sends the text once.
+		q := u.Query()
+		if q.Get("default_query_exec_mode") == "" {
+			q.Set("default_query_exec_mode", "simple_protocol")
+			u.RawQuery = q.Encode()
+		}
+		return Postgres, "pgx", u.String(), nil
 	case strings.HasPrefix(raw, "sqlite:"):
 		path := sqlitePath(raw)
 		if path == "" {
