@@ -27,7 +27,10 @@ import (
 // Config is everything a rounds process is configured with, made of each
 // package's own Config. This file is the only reader of the environment.
 type Config struct {
-	Addr       string
+	Addr string
+	// PprofAddr is the loopback address of the profiling listener; empty
+	// turns it off.
+	PprofAddr  string
 	DataDir    string
 	LogLevel   slog.Level
 	LogFormat  string
@@ -68,6 +71,7 @@ var settings = []setting{
 	{"rate_limit", "ROUNDS_RATE_LIMIT", "on", "API rate limits: on, off, or exempt:CIDR[,CIDR...] (on, except clients in those ranges)"},
 	{"log_level", "ROUNDS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log_format", "ROUNDS_LOG_FORMAT", "text", "text or json"},
+	{"pprof_addr", "ROUNDS_PPROF_ADDR", "", "loopback address serving Go's runtime profiles at /debug/pprof/ (empty: off)"},
 }
 
 // configEnv names the variable that points at a YAML configuration file.
@@ -230,6 +234,9 @@ func buildConfig(v map[string]string) (Config, error) {
 	c.LogFormat = v["log_format"]
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return bad("log_format", "%q must be text or json", c.LogFormat)
+	}
+	if c.PprofAddr = v["pprof_addr"]; c.PprofAddr != "" && !loopbackAddr(c.PprofAddr) {
+		return bad("pprof_addr", "%q must be a loopback host:port such as 127.0.0.1:6060 (profiles reveal memory contents)", c.PprofAddr)
 	}
 	return c, nil
 }

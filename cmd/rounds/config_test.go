@@ -255,6 +255,8 @@ func TestInvalidValues(t *testing.T) {
 		{"ROUNDS_DB", "mysql://root@127.0.0.1/rounds"},
 		{"ROUNDS_ALLOW_PRIVATE_ADDRESSES", "perhaps"},
 		{"ROUNDS_DOMAIN", "rounds.example/path"},
+		{"ROUNDS_PPROF_ADDR", "0.0.0.0:6060"},
+		{"ROUNDS_PPROF_ADDR", "6060"},
 	} {
 		t.Run(tc.env, func(t *testing.T) {
 			env := map[string]string{

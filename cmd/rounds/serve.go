@@ -87,6 +87,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (ROUNDS_ADDR): %w", cfg.Addr, err)
 	}
+	if cfg.PprofAddr != "" {
+		if err := servePprof(ctx, cfg.PprofAddr, a.log); err != nil {
+			return fmt.Errorf("listen on %s (ROUNDS_PPROF_ADDR): %w", cfg.PprofAddr, err)
+		}
+	}
 	a.log.Info("rounds serving", "version", version, "addr", ln.Addr().String(),
 		"url", cfg.Instance.BaseURL(), "database", string(a.store.Dialect()))
 
