@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,15 +101,21 @@ func (s *Store) FilterOf(ctx context.Context, ownerID, id int64) (*Filter, error
 // FilterSets returns ownerID's filters with their keywords and statuses,
 // oldest first; with activeAt set, only those not expired at that time.
 func (s *Store) FilterSets(ctx context.Context, ownerID int64, activeAt *time.Time) ([]FilterSet, error) {
-	var fs []Filter
-	q := s.idb.NewSelect().Model(&fs).Where("account_id = ?", ownerID).OrderExpr("id ASC")
-	if activeAt != nil {
-		q = q.Where("(expires_at IS NULL OR expires_at > ?)", activeAt.UTC())
+	// Every filter is read (and cached), expired ones too; which are
+	// active is decided here.
+	all, err := cachedOne(ctx, s, kindFilters, ownerID, func(ctx context.Context) ([]FilterSet, error) {
+		var fs []Filter
+		if err := s.idb.NewSelect().Model(&fs).Where("account_id = ?", ownerID).OrderExpr("id ASC").Scan(ctx); err != nil {
+			return nil, fmt.Errorf("storage: filters: %w", classify(err))
+		}
+		return s.filterSets(ctx, fs)
+	}, slices.Clone[[]FilterSet])
+	if err != nil || activeAt == nil {
+		return all, err
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("storage: filters: %w", classify(err))
-	}
-	return s.filterSets(ctx, fs)
+	return slices.DeleteFunc(all, func(f FilterSet) bool {
+		return f.Filter.ExpiresAt != nil && !f.Filter.ExpiresAt.After(*activeAt)
+	}), nil
 }
 
 // FilterSetOf returns ownerID's filter with its keywords and statuses.

@@ -176,6 +176,53 @@ func (s *Store) TiesOf(ctx context.Context, accountID int64, others []int64) (Ti
 	if len(others) == 0 {
 		return t, nil
 	}
+	slices.Sort(others)
+	others = slices.Compact(others)
+	ties, err := cachedFor(ctx, s, kindTies, accountID, others, func(ctx context.Context, others []int64) (map[int64]tie, error) {
+		return s.tiesOf(ctx, accountID, others)
+	}, same[tie])
+	if err != nil {
+		return t, err
+	}
+	for id, b := range ties {
+		for _, f := range []struct {
+			bit tie
+			m   map[int64]bool
+		}{
+			{tieFollowing, t.Following}, {tieFollowedBy, t.FollowedBy}, {tieRequested, t.Requested},
+			{tieRequestedBy, t.RequestedBy}, {tieBlocking, t.Blocking}, {tieBlockedBy, t.BlockedBy},
+			{tieNotifying, t.Notifying}, {tieNoReblogs, t.NoReblogs},
+		} {
+			if b&f.bit != 0 {
+				f.m[id] = true
+			}
+		}
+	}
+	return t, nil
+}
+
+// tie is one account's relations to another, as bits.
+type tie uint8
+
+// The relations a tie holds.
+const (
+	tieFollowing tie = 1 << iota
+	tieFollowedBy
+	tieRequested
+	tieRequestedBy
+	tieBlocking
+	tieBlockedBy
+	tieNotifying
+	tieNoReblogs
+)
+
+// tiesOf reads accountID's relations to each of others (not itself),
+// with a zero tie for those it has none with.
+func (s *Store) tiesOf(ctx context.Context, accountID int64, others []int64) (map[int64]tie, error) {
+	t := make(map[int64]tie, len(others))
+	for _, id := range others {
+		t[id] = 0
+	}
 	var rows []struct {
 		Kind        string `bun:"kind"`
 		AccountID   int64  `bun:"account_id"`
@@ -189,29 +236,29 @@ func (s *Store) TiesOf(ctx context.Context, accountID int64, others []int64) (Ti
 		UNION ALL SELECT 'block', account_id, target_account_id, FALSE, TRUE FROM blocks `+where,
 		accountID, bun.In(others)).Scan(ctx, &rows)
 	if err != nil {
-		return t, fmt.Errorf("storage: ties: %w", classify(err))
+		return nil, fmt.Errorf("storage: ties: %w", classify(err))
 	}
 	for _, r := range rows {
-		out, in := t.Following, t.FollowedBy
+		out, in := tieFollowing, tieFollowedBy
 		switch r.Kind {
 		case "request":
-			out, in = t.Requested, t.RequestedBy
+			out, in = tieRequested, tieRequestedBy
 		case "block":
-			out, in = t.Blocking, t.BlockedBy
+			out, in = tieBlocking, tieBlockedBy
 		}
 		if r.AccountID == accountID {
-			out[r.TargetID] = true
+			t[r.TargetID] |= out
 			if r.Kind == "follow" {
 				if r.Notify {
-					t.Notifying[r.TargetID] = true
+					t[r.TargetID] |= tieNotifying
 				}
 				if !r.ShowReblogs {
-					t.NoReblogs[r.TargetID] = true
+					t[r.TargetID] |= tieNoReblogs
 				}
 			}
 		}
 		if r.TargetID == accountID {
-			in[r.AccountID] = true
+			t[r.AccountID] |= in
 		}
 	}
 	return t, nil
@@ -246,6 +293,12 @@ func (s *Store) BlockedBy(ctx context.Context, accountID int64, p Page) ([]Edge,
 
 // CountFollowRequests counts the requests waiting for targetID.
 func (s *Store) CountFollowRequests(ctx context.Context, targetID int64) (int, error) {
+	return cachedOne(ctx, s, kindFollowRequests, targetID, func(ctx context.Context) (int, error) {
+		return s.countFollowRequests(ctx, targetID)
+	}, same[int])
+}
+
+func (s *Store) countFollowRequests(ctx context.Context, targetID int64) (int, error) {
 	n, err := s.idb.NewSelect().Model((*FollowRequest)(nil)).Where("target_account_id = ?", targetID).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("storage: count follow requests: %w", classify(err))
@@ -289,6 +342,10 @@ func (s *Store) edges(ctx context.Context, table, other, self string, id int64, 
 // account's row) is not read and copied only to be dropped. Code that
 // signs reads the key with AccountByID.
 func (s *Store) AccountsByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {
+	return cachedByID(ctx, s, kindAccount, ids, s.accountsByIDs, copyOf[Account])
+}
+
+func (s *Store) accountsByIDs(ctx context.Context, ids []int64) (map[int64]*Account, error) {
 	out := map[int64]*Account{}
 	if len(ids) == 0 {
 		return out, nil
@@ -319,6 +376,10 @@ type AccountStats struct {
 // by triggers on follows, migration 20261127010000). An account with no
 // row has nothing to count.
 func (s *Store) AccountStatsOf(ctx context.Context, ids []int64) (map[int64]AccountStats, error) {
+	return cachedByID(ctx, s, kindStats, ids, s.accountStatsOf, same[AccountStats])
+}
+
+func (s *Store) accountStatsOf(ctx context.Context, ids []int64) (map[int64]AccountStats, error) {
 	out := make(map[int64]AccountStats, len(ids))
 	if len(ids) == 0 {
 		return out, nil

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -144,6 +145,12 @@ func (s *Store) ListsWith(ctx context.Context, ownerID, accountID int64) ([]List
 // ExclusiveListMembers returns the accounts on any of ownerID's exclusive
 // lists.
 func (s *Store) ExclusiveListMembers(ctx context.Context, ownerID int64) (map[int64]bool, error) {
+	return cachedOne(ctx, s, kindExclusiveLists, ownerID, func(ctx context.Context) (map[int64]bool, error) {
+		return s.exclusiveListMembers(ctx, ownerID)
+	}, maps.Clone[map[int64]bool])
+}
+
+func (s *Store) exclusiveListMembers(ctx context.Context, ownerID int64) (map[int64]bool, error) {
 	var ids []int64
 	if err := s.idb.NewRaw(`SELECT DISTINCT la.account_id FROM list_accounts la JOIN lists l ON l.id = la.list_id
 		WHERE l.account_id = ? AND l.exclusive = TRUE`, ownerID).Scan(ctx, &ids); err != nil {

@@ -83,16 +83,23 @@ func (s *Store) MutedIDs(ctx context.Context, accountID int64, now time.Time, no
 	if accountID == 0 {
 		return out, nil
 	}
-	var ids []int64
-	q := s.idb.NewSelect().TableExpr("mutes AS m").Column("m.target_account_id").Where("m.account_id = ?", accountID)
-	if notificationsOnly {
-		q = q.Where("m.hide_notifications = TRUE")
+	// Every mute is read (and cached), expired ones too; which are in
+	// force is decided here, at now.
+	all, err := cachedOne(ctx, s, kindMutes, accountID, func(ctx context.Context) ([]Mute, error) {
+		var rows []Mute
+		if err := s.idb.NewSelect().Model(&rows).Where("m.account_id = ?", accountID).Scan(ctx); err != nil {
+			return nil, fmt.Errorf("storage: muted ids: %w", classify(err))
+		}
+		return rows, nil
+	}, same[[]Mute])
+	if err != nil {
+		return nil, err
 	}
-	if err := activeMute(q, now).Scan(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("storage: muted ids: %w", classify(err))
-	}
-	for _, id := range ids {
-		out[id] = true
+	for _, m := range all {
+		if m.ExpiresAt != nil && !m.ExpiresAt.After(now) || notificationsOnly && !m.HideNotifications {
+			continue
+		}
+		out[m.TargetAccountID] = true
 	}
 	return out, nil
 }

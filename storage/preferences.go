@@ -26,6 +26,12 @@ type Preferences struct {
 // PreferencesOf returns an account's preferences, the defaults (public,
 // not sensitive, media expanded by default) when it has set none.
 func (s *Store) PreferencesOf(ctx context.Context, accountID int64) (*Preferences, error) {
+	return cachedOne(ctx, s, kindPreferences, accountID, func(ctx context.Context) (*Preferences, error) {
+		return s.preferencesOf(ctx, accountID)
+	}, copyOf[Preferences])
+}
+
+func (s *Store) preferencesOf(ctx context.Context, accountID int64) (*Preferences, error) {
 	p := new(Preferences)
 	err := s.idb.NewSelect().Model(p).Where("account_id = ?", accountID).Scan(ctx)
 	if err != nil {

@@ -71,6 +71,10 @@ func (s *Store) ProfessionalProfileOf(ctx context.Context, accountID int64) (*Pr
 // ProfessionalProfilesOf returns the stored professional profiles among
 // ids, keyed by account ID.
 func (s *Store) ProfessionalProfilesOf(ctx context.Context, ids []int64) (map[int64]*ProfessionalProfile, error) {
+	return cachedByID(ctx, s, kindProfessional, ids, s.professionalProfilesOf, copyOf[ProfessionalProfile])
+}
+
+func (s *Store) professionalProfilesOf(ctx context.Context, ids []int64) (map[int64]*ProfessionalProfile, error) {
 	out := map[int64]*ProfessionalProfile{}
 	if len(ids) == 0 {
 		return out, nil

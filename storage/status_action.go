@@ -120,18 +120,6 @@ func (s *Store) UnmuteConversation(ctx context.Context, accountID, conversationI
 	return nil
 }
 
-// ConversationMuted reports whether accountID muted the conversation
-// statusID belongs to.
-func (s *Store) ConversationMuted(ctx context.Context, accountID, statusID int64) (bool, error) {
-	n, err := s.idb.NewSelect().TableExpr("conversation_mutes AS cm").
-		Join("JOIN statuses AS st ON st.conversation_id = cm.conversation_id").
-		Where("cm.account_id = ?", accountID).Where("st.id = ?", statusID).Count(ctx)
-	if err != nil {
-		return false, fmt.Errorf("storage: conversation muted: %w", classify(err))
-	}
-	return n > 0, nil
-}
-
 // DeleteNotificationAbout removes the notification of type typ that
 // fromID caused recipientID about statusID (an undone favourite or boost).
 func (s *Store) DeleteNotificationAbout(ctx context.Context, recipientID, fromID int64, typ string, statusID int64) error {
@@ -151,56 +139,6 @@ type StatusActivity struct {
 	Favourited, Reblogged, Bookmarked, Pinned map[int64]bool
 	// MutedConversations are the conversations the viewer muted, by ID.
 	MutedConversations map[int64]bool
-}
-
-// StatusActivityOf loads the counts of statusIDs and, unless viewerID is
-// 0, the viewer's marks on them and mutes of conversationIDs, in one
-// query.
-func (s *Store) StatusActivityOf(ctx context.Context, viewerID int64, statusIDs, conversationIDs []int64) (StatusActivity, error) {
-	a := StatusActivity{
-		Favourites: map[int64]int{}, Reblogs: map[int64]int{},
-		Favourited: map[int64]bool{}, Reblogged: map[int64]bool{}, Bookmarked: map[int64]bool{}, Pinned: map[int64]bool{},
-		MutedConversations: map[int64]bool{},
-	}
-	if len(statusIDs) == 0 {
-		return a, nil
-	}
-	if len(conversationIDs) == 0 {
-		conversationIDs = []int64{0}
-	}
-	ids, convs := bun.In(statusIDs), bun.In(conversationIDs)
-	var rows []struct {
-		K  string `bun:"k"`
-		ID int64  `bun:"id"`
-		N  int    `bun:"n"`
-	}
-	err := s.idb.NewRaw(`SELECT 'f' AS k, status_id AS id, count(*) AS n FROM favourites WHERE status_id IN (?) GROUP BY status_id
-		UNION ALL SELECT 'r', reblog_of_id, count(*) FROM statuses WHERE reblog_of_id IN (?) AND deleted_at IS NULL GROUP BY reblog_of_id
-		UNION ALL SELECT 'F', status_id, 1 FROM favourites WHERE account_id = ? AND status_id IN (?)
-		UNION ALL SELECT 'B', status_id, 1 FROM bookmarks WHERE account_id = ? AND status_id IN (?)
-		UNION ALL SELECT 'P', status_id, 1 FROM status_pins WHERE account_id = ? AND status_id IN (?)
-		UNION ALL SELECT 'R', reblog_of_id, 1 FROM statuses WHERE account_id = ? AND reblog_of_id IN (?) AND deleted_at IS NULL
-		UNION ALL SELECT 'M', conversation_id, 1 FROM conversation_mutes WHERE account_id = ? AND conversation_id IN (?)`,
-		ids, ids, viewerID, ids, viewerID, ids, viewerID, ids, viewerID, ids, viewerID, convs).Scan(ctx, &rows)
-	if err != nil {
-		return a, fmt.Errorf("storage: status activity: %w", classify(err))
-	}
-	marks := map[string]map[int64]bool{
-		"F": a.Favourited, "B": a.Bookmarked, "P": a.Pinned, "R": a.Reblogged, "M": a.MutedConversations,
-	}
-	for _, r := range rows {
-		switch r.K {
-		case "f":
-			a.Favourites[r.ID] = r.N
-		case "r":
-			a.Reblogs[r.ID] = r.N
-		default:
-			if m, ok := marks[r.K]; ok {
-				m[r.ID] = true
-			}
-		}
-	}
-	return a, nil
 }
 
 // deleteStatusActivity removes what hangs off a status being deleted (in

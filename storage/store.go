@@ -25,6 +25,11 @@ type Config struct {
 	// MaxOpenConns caps the pool; 0 means the default (25 for PostgreSQL,
 	// 8 for SQLite, which serialises writers anyway).
 	MaxOpenConns int
+	// ReadCacheTTL bounds how long a cached account row, profile or
+	// counter is believed when no write of this process invalidated it
+	// (readcache.go); 0 means DefaultReadCacheTTL, negative turns the
+	// cache off.
+	ReadCacheTTL time.Duration
 }
 
 // Dialect names the database engine behind a Store.
@@ -43,6 +48,11 @@ type Store struct {
 	dialect Dialect
 	ids     *IDGen
 	file    string // the SQLite database file; "" on PostgreSQL
+	cache   *readCache
+	stmts   *stmtCache // prepared.go; nil in a transaction's Store
+	// writer queues write transactions on SQLite (writegate.go); nil on
+	// PostgreSQL and in a Store bound to a transaction.
+	writer writeGate
 }
 
 // Open connects to the database named by cfg and checks that it answers.
@@ -82,9 +92,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("storage: cannot reach the %s database: %w", dialect, err)
 	}
-	st := &Store{db: db, idb: db, dialect: dialect, ids: NewIDGen()}
+	st := &Store{db: db, idb: db, dialect: dialect, ids: NewIDGen(), cache: newReadCache(cfg.ReadCacheTTL),
+		stmts: &stmtCache{stmts: map[string]*sql.Stmt{}}}
+	if st.cache != nil {
+		db.AddQueryHook(cacheHook{st.cache})
+	}
 	if dialect == SQLite {
 		st.file = sqlitePath(cfg.DSN)
+		st.writer = newWriteGate()
 	}
 	return st, nil
 }
@@ -93,20 +108,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func parseDSN(raw string) (Dialect, string, string, error) {
 	switch {
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
-		u, err := url.Parse(raw)
-		if err != nil {
+		if _, err := url.Parse(raw); err != nil {
 			return "", "", "", fmt.Errorf("storage: invalid postgres URL: %w", err)
 		}
-		// bun interpolates every argument into the SQL text, so each
-		// statement text is new: pgx's default (prepare and cache each
-		// text) would cost a Parse round trip per query and churn its
-		// statement cache. The simple protocol sends the text once.
-		q := u.Query()
-		if q.Get("default_query_exec_mode") == "" {
-			q.Set("default_query_exec_mode", "simple_protocol")
-			u.RawQuery = q.Encode()
-		}
-		return Postgres, "pgx", u.String(), nil
+		// pgx's default mode (prepare each statement text, cache it per
+		// connection) stays: the hot reads are prepared statements
+		// (prepared.go), which it runs as such; the simple protocol made
+		// PostgreSQL parse and plan them on every call and measured 30-40 %
+		// slower on the home timeline (docs/performance.md).
+		return Postgres, "pgx", raw, nil
 	case strings.HasPrefix(raw, "sqlite:"):
 		path := sqlitePath(raw)
 		if path == "" {
@@ -122,6 +132,8 @@ func parseDSN(raw string) (Dialect, string, string, error) {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Add("_pragma", "temp_store(MEMORY)")
+		q.Add("_pragma", "wal_autocheckpoint(10000)")
 		q.Set("_txlock", "immediate")
 		return SQLite, "sqlite", "file:" + path + "?" + q.Encode(), nil
 	default:
@@ -153,7 +165,10 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) DB() *sql.DB { return s.db.DB }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -168,7 +183,20 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *Store
 	if _, ok := s.idb.(bun.Tx); ok {
 		return fn(ctx, s)
 	}
+	leave, err := s.writer.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
+	if s.cache == nil {
+		return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file})
+		})
+	}
+	w := &txWrites{kinds: map[cacheKind]bool{}}
+	defer s.cache.ended(w)
+	ctx = context.WithValue(ctx, txWritesKey{}, w)
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file})
+		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, cache: s.cache})
 	})
 }

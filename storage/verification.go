@@ -79,6 +79,10 @@ func (s *Store) RevokeVerification(ctx context.Context, accountID int64, by *int
 // ActiveVerificationsOf returns the verifications in force among the
 // accounts ids, keyed by account ID.
 func (s *Store) ActiveVerificationsOf(ctx context.Context, ids []int64) (map[int64]*Verification, error) {
+	return cachedByID(ctx, s, kindVerification, ids, s.activeVerificationsOf, copyOf[Verification])
+}
+
+func (s *Store) activeVerificationsOf(ctx context.Context, ids []int64) (map[int64]*Verification, error) {
 	out := map[int64]*Verification{}
 	if len(ids) == 0 {
 		return out, nil

@@ -43,14 +43,17 @@ func Shown(a *storage.Account) bool {
 	return a != nil && a.ActorType != storage.ActorApplication && !a.Suspended()
 }
 
-// Get returns the shown account with that ID; ErrNotFound otherwise.
+// Get returns the shown account with that ID; ErrNotFound otherwise. Its
+// private key is not read (storage.AccountsByIDs): a profile is for
+// showing, and code that signs reads the key itself.
 func (s *Service) Get(ctx context.Context, id int64) (*Account, error) {
-	a, err := s.store.AccountByID(ctx, id)
+	m, err := s.store.AccountsByIDs(ctx, []int64{id})
 	if err != nil {
-		if errors.Is(err, storage.ErrNotFound) {
-			return nil, fmt.Errorf("profile: %w", core.Errorf(core.ErrNotFound, "Record not found"))
-		}
 		return nil, fmt.Errorf("profile: %w", err)
+	}
+	a, ok := m[id]
+	if !ok {
+		return nil, fmt.Errorf("profile: %w", core.Errorf(core.ErrNotFound, "Record not found"))
 	}
 	return s.shown(ctx, a)
 }

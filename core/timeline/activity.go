@@ -14,10 +14,10 @@ type Relation struct {
 	Favourited, Reblogged, Bookmarked, Muted, Pinned bool
 }
 
-// addActivity completes statuses that passed MaySee: a boost gets the
-// status it boosts, or is dropped when viewer may not see that one (or it
-// is gone); every status gets its attachments, its favourite and boost
-// counts and viewer's relation to it.
+// addActivity completes statuses that passed MaySee (whose counts and
+// viewer's relation Visible has set): a boost gets the status it boosts,
+// or is dropped when viewer may not see that one (or it is gone); every
+// status gets its attachments.
 func (s *Service) addActivity(ctx context.Context, viewer *storage.Account, sts []Status) ([]Status, error) {
 	if len(sts) == 0 {
 		return sts, nil
@@ -26,21 +26,13 @@ func (s *Service) addActivity(ctx context.Context, viewer *storage.Account, sts 
 	if err != nil || len(sts) == 0 {
 		return sts, err
 	}
-	ids := make([]int64, len(sts))
-	convs := make([]int64, len(sts))
-	for i, st := range sts {
-		ids[i] = st.ID
-		convs[i] = ConversationOf(&st.Status)
+	var withMedia []int64
+	for _, st := range sts {
+		if st.hasMedia {
+			withMedia = append(withMedia, st.ID)
+		}
 	}
-	var viewerID int64
-	if viewer != nil {
-		viewerID = viewer.ID
-	}
-	act, err := s.store.StatusActivityOf(ctx, viewerID, ids, convs)
-	if err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
-	}
-	media, err := s.store.MediaForStatuses(ctx, ids)
+	media, err := s.store.MediaForStatuses(ctx, withMedia)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
@@ -49,12 +41,6 @@ func (s *Service) addActivity(ctx context.Context, viewer *storage.Account, sts 
 		st.Media = media[st.ID]
 		if st.Media == nil {
 			st.Media = []storage.MediaAttachment{}
-		}
-		st.FavouritesCount, st.ReblogsCount = act.Favourites[st.ID], act.Reblogs[st.ID]
-		st.Mine = Relation{
-			Favourited: act.Favourited[st.ID], Reblogged: act.Reblogged[st.ID], Bookmarked: act.Bookmarked[st.ID],
-			Muted:  act.MutedConversations[ConversationOf(&st.Status)],
-			Pinned: viewerID != 0 && st.AccountID == viewerID && act.Pinned[st.ID],
 		}
 	}
 	return sts, nil

@@ -43,9 +43,14 @@ func (s *Service) attachPolls(ctx context.Context, viewer *storage.Account, sts 
 	if len(sts) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(sts))
-	for i, st := range sts {
-		ids[i] = st.ID
+	var ids []int64
+	for _, st := range sts {
+		if st.hasPoll {
+			ids = append(ids, st.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	polls, err := s.store.PollsForStatuses(ctx, ids)
 	if err != nil || len(polls) == 0 {

@@ -31,6 +31,10 @@ type Status struct {
 	Mine Relation
 	// Poll is its poll as the viewer sees it, nil when it has none.
 	Poll *Poll
+
+	// hasMedia and hasPoll say whether there is anything to read for
+	// Media and Poll (storage.StatusFacts).
+	hasMedia, hasPoll bool
 }
 
 // Service reads statuses for viewers over a Store.
@@ -68,10 +72,12 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 		return []Status{}, nil
 	}
 	ids := make([]int64, len(sts))
+	convs := make([]int64, len(sts))
 	authorSet := map[int64]bool{}
 	var authors []int64
 	for i, st := range sts {
 		ids[i] = st.ID
+		convs[i] = ConversationOf(&st)
 		if !authorSet[st.AccountID] {
 			authorSet[st.AccountID] = true
 			authors = append(authors, st.AccountID)
@@ -81,10 +87,15 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 	if err != nil {
 		return nil, err
 	}
-	mentions, err := s.store.MentionIDs(ctx, ids)
+	var viewerID int64
+	if viewer != nil {
+		viewerID = viewer.ID
+	}
+	facts, err := s.store.StatusFactsOf(ctx, viewerID, ids, convs)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
+	mentions := facts.Mentions
 	var kept []storage.Status
 	need := map[int64]bool{}
 	for _, st := range sts {
@@ -109,25 +120,22 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	keptIDs := make([]int64, len(kept))
-	for i, st := range kept {
-		keptIDs[i] = st.ID
-	}
-	tags, err := s.store.TagNames(ctx, keptIDs)
-	if err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
-	}
-	replies, err := s.store.RepliesCounts(ctx, keptIDs)
-	if err != nil {
-		return nil, fmt.Errorf("timeline: %w", err)
-	}
 	out := make([]Status, 0, len(kept))
 	for _, st := range kept {
 		author, ok := accts[st.AccountID]
 		if !ok {
 			continue // suspended or gone
 		}
-		hs := Status{Status: st, Account: author, Tags: tags[st.ID], RepliesCount: replies[st.ID], Mentions: []*storage.Account{}}
+		hs := Status{
+			Status: st, Account: author, Tags: facts.Tags[st.ID], RepliesCount: facts.Replies[st.ID], Mentions: []*storage.Account{},
+			hasMedia: facts.HasMedia[st.ID], hasPoll: facts.HasPoll[st.ID],
+			FavouritesCount: facts.Favourites[st.ID], ReblogsCount: facts.Reblogs[st.ID],
+			Mine: Relation{
+				Favourited: facts.Favourited[st.ID], Reblogged: facts.Reblogged[st.ID], Bookmarked: facts.Bookmarked[st.ID],
+				Muted:  facts.MutedConversations[ConversationOf(&st)],
+				Pinned: viewerID != 0 && st.AccountID == viewerID && facts.Pinned[st.ID],
+			},
+		}
 		for _, m := range mentions[st.ID] {
 			if a, ok := accts[m]; ok {
 				hs.Mentions = append(hs.Mentions, a.Account)

@@ -27,12 +27,15 @@ import (
 const PostgresEnv = "ROUNDS_TEST_POSTGRES"
 
 // Each runs fn as two subtests, "sqlite" and "postgres", each with its own
-// fresh, migrated Store.
-func Each(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
+// fresh, migrated Store, configured further by opts.
+func Each(t *testing.T, fn func(t *testing.T, s *storage.Store), opts ...func(*storage.Config)) {
 	t.Helper()
 	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			cfg := Config(t, d)
+			for _, o := range opts {
+				o(&cfg)
+			}
 			s, err := storage.Open(context.Background(), cfg)
 			if err != nil {
 				t.Fatalf("open %s: %v", d, err)
@@ -45,6 +48,11 @@ func Each(t *testing.T, fn func(t *testing.T, s *storage.Store)) {
 		})
 	}
 }
+
+// NoReadCache turns the Store's read cache off, for tests that write to
+// the database behind the Store's back (through DB()) and read the result
+// through it at once, as only another process would in production.
+func NoReadCache(c *storage.Config) { c.ReadCacheTTL = -1 }
 
 // Config returns the storage configuration of a fresh, empty database of
 // the given dialect for this test, removed when the test ends. On

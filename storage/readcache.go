@@ -1,0 +1,295 @@
+package storage
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// The read cache keeps rows that every page of statuses reads for dozens
+// of accounts and that rarely change (account rows, profile extras,
+// professional profiles, verifications, counters, exclusive lists). It is
+// invalidated by the writes this Store sends: a hook reads the table each
+// INSERT, UPDATE or DELETE names and bumps the generation of every kind
+// of entry that depends on that table, when the statement runs and again
+// when its transaction ends, so that a reader who read the old row
+// between the two cannot keep it. Writes made by another process (a
+// second server on the same PostgreSQL, `rounds admin` while `serve`
+// runs) are seen within the TTL. See docs/decisions/20261128-read-cache.md.
+
+// DefaultReadCacheTTL is how long a cached row is believed when no write
+// of this process has invalidated it.
+const DefaultReadCacheTTL = 2 * time.Second
+
+// readCacheMax bounds the entries of one kind; when a kind is full, about
+// a tenth of it is dropped.
+const readCacheMax = 20_000
+
+// cacheKind is one kind of cached value.
+type cacheKind int
+
+// The kinds of cached values.
+const (
+	kindAccount cacheKind = iota
+	kindStats
+	kindExtras
+	kindProfessional
+	kindVerification
+	kindExclusiveLists
+	kindTies
+	kindMutes
+	kindFilters
+	kindPreferences
+	kindFollowRequests
+	numKinds
+)
+
+// cacheDeps names, for each table the cache cares about, the kinds a
+// write to it invalidates. Deleting an account cascades to every row
+// keyed by it, so accounts invalidates them all; follows feeds the
+// counters through triggers.
+var cacheDeps = map[string][]cacheKind{
+	"accounts": {kindAccount, kindStats, kindExtras, kindProfessional, kindVerification, kindExclusiveLists,
+		kindTies, kindMutes, kindFilters, kindPreferences, kindFollowRequests},
+	"account_stats":            {kindStats},
+	"follows":                  {kindStats, kindTies},
+	"follow_requests":          {kindTies, kindFollowRequests},
+	"blocks":                   {kindTies},
+	"mutes":                    {kindMutes},
+	"filters":                  {kindFilters},
+	"filter_keywords":          {kindFilters},
+	"filter_statuses":          {kindFilters},
+	"account_preferences":      {kindPreferences},
+	"account_profiles":         {kindExtras},
+	"media_attachments":        {kindExtras}, // avatars and headers
+	"professional_profiles":    {kindProfessional},
+	"credential_verifications": {kindVerification},
+	"lists":                    {kindExclusiveLists},
+	"list_accounts":            {kindExclusiveLists},
+}
+
+// writeTarget finds the tables a statement writes: INSERT INTO t,
+// UPDATE t, DELETE FROM t, quoted or not, anywhere in the text (CTEs).
+var writeTarget = regexp.MustCompile(`(?i)\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([a-z_]+)"?`)
+
+// readCache holds the entries of every kind.
+type readCache struct {
+	ttl   time.Duration
+	now   func() time.Time
+	kinds [numKinds]kindCache
+}
+
+// kindCache is the entries of one kind and their generation.
+type kindCache struct {
+	gen     atomic.Uint64
+	mu      sync.RWMutex
+	entries map[cacheKey]cacheEntry
+}
+
+// cacheKey names a cached value: the row's ID, or for values that are
+// one account's view of another (ties) the pair.
+type cacheKey struct{ owner, id int64 }
+
+// cacheEntry is one cached value; ok is false for "no row".
+type cacheEntry struct {
+	val     any
+	ok      bool
+	gen     uint64
+	expires time.Time
+}
+
+// newReadCache returns a cache; a negative ttl turns it off (nil).
+func newReadCache(ttl time.Duration) *readCache {
+	if ttl < 0 {
+		return nil
+	}
+	if ttl == 0 {
+		ttl = DefaultReadCacheTTL
+	}
+	c := &readCache{ttl: ttl, now: time.Now}
+	for i := range c.kinds {
+		c.kinds[i].entries = map[cacheKey]cacheEntry{}
+	}
+	return c
+}
+
+// invalidate bumps the generation of every kind a write to the tables
+// named in query depends on.
+func (c *readCache) invalidate(query string) {
+	for _, k := range writtenKinds(query) {
+		c.kinds[k].gen.Add(1)
+	}
+}
+
+// writtenKinds is the kinds a statement's writes invalidate.
+func writtenKinds(query string) []cacheKind {
+	head := strings.TrimLeft(query, " \t\r\n(")
+	if len(head) < 6 {
+		return nil
+	}
+	switch strings.ToUpper(head[:6]) {
+	case "SELECT", "BEGIN", "COMMIT", "ROLLBA", "SAVEPO", "RELEAS", "PRAGMA", "ANALYZ":
+		return nil
+	}
+	var out []cacheKind
+	for _, m := range writeTarget.FindAllStringSubmatch(query, -1) {
+		out = append(out, cacheDeps[strings.ToLower(m[1])]...)
+	}
+	return out
+}
+
+// txWrites collects the kinds a transaction's statements invalidate, to
+// invalidate them again once it has ended.
+type txWrites struct {
+	mu    sync.Mutex
+	kinds map[cacheKind]bool
+}
+
+type txWritesKey struct{}
+
+// cacheHook is the bun query hook that invalidates the cache.
+type cacheHook struct{ c *readCache }
+
+func (h cacheHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+
+func (h cacheHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
+	kinds := writtenKinds(e.Query)
+	if len(kinds) == 0 {
+		return
+	}
+	for _, k := range kinds {
+		h.c.kinds[k].gen.Add(1)
+	}
+	if w, ok := ctx.Value(txWritesKey{}).(*txWrites); ok {
+		w.mu.Lock()
+		for _, k := range kinds {
+			w.kinds[k] = true
+		}
+		w.mu.Unlock()
+	}
+}
+
+// ended invalidates what a transaction wrote, after its commit or
+// rollback.
+func (c *readCache) ended(w *txWrites) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for k := range w.kinds {
+		c.kinds[k].gen.Add(1)
+	}
+}
+
+// cachedByID answers ids from the cache of kind where it can and loads
+// the rest through load, caching what it read (absent rows too). clone
+// copies a cached value for the caller, who may change it. Inside a
+// transaction, or with the cache off, it is load.
+func cachedByID[T any](ctx context.Context, s *Store, kind cacheKind, ids []int64, load func(context.Context, []int64) (map[int64]T, error), clone func(T) T) (map[int64]T, error) {
+	return cachedFor(ctx, s, kind, 0, ids, load, clone)
+}
+
+// cachedOne is cachedByID for one owner's single value.
+func cachedOne[T any](ctx context.Context, s *Store, kind cacheKind, owner int64, load func(context.Context) (T, error), clone func(T) T) (T, error) {
+	m, err := cachedFor(ctx, s, kind, owner, []int64{0}, func(ctx context.Context, _ []int64) (map[int64]T, error) {
+		v, err := load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return map[int64]T{0: v}, nil
+	}, clone)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return m[0], nil
+}
+
+// cachedFor is cachedByID for values of owner's (0 for none) about ids.
+func cachedFor[T any](ctx context.Context, s *Store, kind cacheKind, owner int64, ids []int64, load func(context.Context, []int64) (map[int64]T, error), clone func(T) T) (map[int64]T, error) {
+	c := s.cache
+	if c == nil || s.inTx() || len(ids) == 0 {
+		return load(ctx, ids)
+	}
+	kc := &c.kinds[kind]
+	now := c.now()
+	gen := kc.gen.Load()
+	out := make(map[int64]T, len(ids))
+	var miss []int64
+	kc.mu.RLock()
+	for _, id := range ids {
+		e, ok := kc.entries[cacheKey{owner, id}]
+		if !ok || e.gen != gen || now.After(e.expires) {
+			miss = append(miss, id)
+			continue
+		}
+		if e.ok {
+			out[id] = clone(e.val.(T))
+		}
+	}
+	kc.mu.RUnlock()
+	if len(miss) == 0 {
+		return out, nil
+	}
+	loaded, err := load(ctx, miss)
+	if err != nil {
+		return nil, err
+	}
+	// What was read is kept only if nothing that could change it was
+	// written meanwhile.
+	keep := kc.gen.Load() == gen
+	if keep {
+		kc.mu.Lock()
+		if len(kc.entries)+len(miss) > readCacheMax {
+			drop := len(kc.entries) / 10
+			for k := range kc.entries {
+				if drop <= 0 {
+					break
+				}
+				delete(kc.entries, k)
+				drop--
+			}
+		}
+	}
+	// Entries expire at the end of the current TTL window, not TTL after
+	// each load: a page reads dozens of entries loaded at different
+	// moments, and staggered expiries would make nearly every page miss
+	// one of them. The bound on staleness is the same.
+	expires := now.Truncate(c.ttl).Add(c.ttl)
+	for _, id := range miss {
+		v, ok := loaded[id]
+		if ok {
+			out[id] = v
+		}
+		if keep {
+			var stored any
+			if ok {
+				stored = clone(v)
+			}
+			kc.entries[cacheKey{owner, id}] = cacheEntry{val: stored, ok: ok, gen: gen, expires: expires}
+		}
+	}
+	if keep {
+		kc.mu.Unlock()
+	}
+	return out, nil
+}
+
+// inTx reports whether s is bound to a transaction, whose reads may see
+// its own uncommitted writes and must not be cached.
+func (s *Store) inTx() bool {
+	_, ok := s.idb.(bun.Tx)
+	return ok
+}
+
+// same returns v (for values that are not shared through pointers).
+func same[T any](v T) T { return v }
+
+// copyOf returns a pointer to a shallow copy of *v.
+func copyOf[T any](v *T) *T {
+	c := *v
+	return &c
+}
