@@ -52,7 +52,9 @@ type NewStatus struct {
 // fan-out.
 func (s *Store) InsertStatus(ctx context.Context, n NewStatus) error {
 	st := n.Status
-	now := time.Now().UTC()
+	// Microseconds, as both databases keep them: the caller's row is then
+	// the row a read would return (timeline.Written answers from it).
+	now := time.Now().UTC().Truncate(time.Microsecond)
 	if st.ID == 0 {
 		st.ID = s.NewID()
 	}

@@ -14,18 +14,22 @@ import (
 // author posts, when notifyFollowers is set. Run it in the transaction
 // that inserts the status.
 func (s *Store) FanOut(ctx context.Context, st *Status, toFollowers, notifyFollowers bool, recipients []int64) error {
-	if _, err := s.idb.NewRaw(`INSERT INTO home_feed (account_id, status_id, author_id)
-		SELECT id, ?, ? FROM accounts WHERE id = ? AND domain = '' ON CONFLICT DO NOTHING`,
-		st.ID, st.AccountID, st.AccountID).Exec(ctx); err != nil {
-		return fmt.Errorf("storage: fan out: %w", classify(err))
-	}
+	// One INSERT for every feed (a round trip each would cost more than
+	// the rows): the author's own, the followers', the recipients', of
+	// those that are local.
+	q := `INSERT INTO home_feed (account_id, status_id, author_id)
+		SELECT a.id, ?, ? FROM accounts a WHERE a.domain = '' AND a.id IN (SELECT ?`
+	args := []any{st.ID, st.AccountID, st.AccountID}
 	if toFollowers {
-		if _, err := s.idb.NewRaw(`INSERT INTO home_feed (account_id, status_id, author_id)
-			SELECT f.account_id, ?, ? FROM follows f JOIN accounts a ON a.id = f.account_id
-			WHERE f.target_account_id = ? AND a.domain = '' ON CONFLICT DO NOTHING`,
-			st.ID, st.AccountID, st.AccountID).Exec(ctx); err != nil {
-			return fmt.Errorf("storage: fan out: %w", classify(err))
-		}
+		q += ` UNION SELECT f.account_id FROM follows f WHERE f.target_account_id = ?`
+		args = append(args, st.AccountID)
+	}
+	if len(recipients) > 0 {
+		q += ` UNION SELECT r.id FROM accounts r WHERE r.id IN (?)`
+		args = append(args, bun.In(recipients))
+	}
+	if _, err := s.idb.NewRaw(q+`) ON CONFLICT DO NOTHING`, args...).Exec(ctx); err != nil {
+		return fmt.Errorf("storage: fan out: %w", classify(err))
 	}
 	if notifyFollowers {
 		var ids []int64
@@ -37,13 +41,6 @@ func (s *Store) FanOut(ctx context.Context, st *Status, toFollowers, notifyFollo
 			if err := s.InsertNotification(ctx, &Notification{AccountID: id, FromAccountID: st.AccountID, Type: "status", StatusID: &st.ID}); err != nil {
 				return err
 			}
-		}
-	}
-	if len(recipients) > 0 {
-		if _, err := s.idb.NewRaw(`INSERT INTO home_feed (account_id, status_id, author_id)
-			SELECT id, ?, ? FROM accounts WHERE id IN (?) AND domain = '' ON CONFLICT DO NOTHING`,
-			st.ID, st.AccountID, bun.In(recipients)).Exec(ctx); err != nil {
-			return fmt.Errorf("storage: fan out: %w", classify(err))
 		}
 	}
 	return nil
@@ -68,10 +65,14 @@ func (s *Store) BackfillHome(ctx context.Context, accountID, authorID int64, vis
 
 // RemoveFromHome takes authorID's statuses out of accountID's home feed.
 // With keepMentions, statuses that mention accountID stay (after an
-// unfollow); without it every one goes (after a block).
+// unfollow); without it every one goes (after a block). The rows are
+// found through the author's statuses, each looked up by the feed's
+// primary key: home_feed has no index by author (posting writes one row
+// per follower, and an index more would cost every one of them).
 func (s *Store) RemoveFromHome(ctx context.Context, accountID, authorID int64, keepMentions bool) error {
-	q := `DELETE FROM home_feed WHERE account_id = ? AND author_id = ?`
-	args := []any{accountID, authorID}
+	q := `DELETE FROM home_feed WHERE account_id = ? AND author_id = ?
+		AND status_id IN (SELECT id FROM statuses WHERE account_id = ?)`
+	args := []any{accountID, authorID, authorID}
 	if keepMentions {
 		q += ` AND status_id NOT IN (SELECT status_id FROM status_mentions WHERE account_id = ?)`
 		args = append(args, accountID)
@@ -82,33 +83,15 @@ func (s *Store) RemoveFromHome(ctx context.Context, accountID, authorID int64, k
 	return nil
 }
 
-// HomeStatuses reads a page of accountID's home feed, newest first: an
-// index range scan on (account_id, status_id).
+// HomeStatuses reads a page of accountID's home feed, newest first, in
+// one statement: an index range scan on (account_id, status_id) of
+// home_feed joined to statuses by primary key.
 func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]Status, error) {
-	var ids []int64
-	q := s.idb.NewSelect().TableExpr("home_feed AS h").Column("h.status_id").Where("h.account_id = ?", accountID)
-	if err := p.apply(q, "h.status_id").Scan(ctx, &ids); err != nil {
+	var out []Status
+	q := s.idb.NewSelect().Model(&out).Join("JOIN home_feed AS h ON h.status_id = status.id").
+		Where("h.account_id = ?", accountID).Where("status.deleted_at IS NULL")
+	if err := p.apply(q, "h.status_id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("storage: home: %w", classify(err))
 	}
-	ids = finish(p, ids)
-	sts, err := s.StatusesByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	return orderByIDs(sts, ids), nil
-}
-
-// orderByIDs returns the statuses in the order of ids, skipping missing ones.
-func orderByIDs(sts []Status, ids []int64) []Status {
-	byID := make(map[int64]Status, len(sts))
-	for _, st := range sts {
-		byID[st.ID] = st
-	}
-	out := make([]Status, 0, len(ids))
-	for _, id := range ids {
-		if st, ok := byID[id]; ok {
-			out = append(out, st)
-		}
-	}
-	return out
+	return finish(p, out), nil
 }

@@ -106,7 +106,7 @@ func (s *Service) Create(ctx context.Context, author *storage.Account, d Draft) 
 			return err
 		}
 		if keyHash != "" {
-			return tx.SaveIdempotencyKey(ctx, author.ID, keyHash, st.ID)
+			return tx.SaveIdempotencyKey(ctx, author.ID, keyHash, st.ID, time.Now().Add(-IdempotencyWindow))
 		}
 		return nil
 	})
@@ -120,6 +120,11 @@ func (s *Service) Create(ctx context.Context, author *storage.Account, d Draft) 
 		return nil, fmt.Errorf("post: create: %w", err)
 	}
 	s.log.InfoContext(ctx, "status created", "status_id", st.ID, "account_id", author.ID, "visibility", st.Visibility)
+	if st.InReplyToID == nil && len(attachments) == 0 && len(d.Hooks) == 0 {
+		// The common case answers from what was just written, without
+		// reading it back (timeline.Written).
+		return s.timelines.Written(ctx, author, *st, mentions, tags)
+	}
 	return s.timelines.Get(ctx, author, st.ID)
 }
 
@@ -192,18 +197,37 @@ func (s *Service) build(ctx context.Context, author *storage.Account, d Draft) (
 	return st, f.Mentions, f.Tags, nil
 }
 
+// maxMentionLookups caps how many remote accounts not known yet one
+// status (or edit) may make this instance look up on their servers.
+const maxMentionLookups = 10
+
 // resolver finds mentioned accounts: local ones by username (with or
-// without this instance's domain), remote ones already known.
+// without this instance's domain), remote ones already known, and remote
+// ones not known yet through their server (WebFinger, then the actor,
+// when the profile service has a resolver), up to maxMentionLookups.
 func (s *Service) resolver(ctx context.Context) Resolver {
+	lookups := 0
 	return func(username, domain string) *storage.Account {
 		if s.profiles.IsLocalDomain(domain) {
 			domain = ""
 		}
 		a, err := s.store.AccountByUsername(ctx, username, domain)
-		if err != nil || !profile.Shown(a) {
+		if err == nil {
+			if !profile.Shown(a) {
+				return nil
+			}
+			return a
+		}
+		if domain == "" || !errors.Is(err, storage.ErrNotFound) || lookups >= maxMentionLookups {
 			return nil
 		}
-		return a
+		lookups++
+		p, err := s.profiles.Resolve(ctx, username+"@"+domain)
+		if err != nil {
+			s.log.DebugContext(ctx, "post: a mentioned remote account was not found")
+			return nil
+		}
+		return p.Account
 	}
 }
 
@@ -225,15 +249,9 @@ func (s *Service) ProfileURL(a *storage.Account) string {
 // TagURL is a hashtag's page on this instance.
 func (s *Service) TagURL(name string) string { return s.inst.BaseURL() + "/tags/" + name }
 
-// Insert stores a status with its mentions and hashtags, fans it out and
-// notifies, in one transaction. Create uses it for local statuses; the
-// inbox uses it for statuses from other servers (content already HTML).
-func (s *Service) Insert(ctx context.Context, author *storage.Account, st *storage.Status, mentions []*storage.Account, tags []string) error {
-	return s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
-		return s.insert(ctx, tx, author, st, mentions, tags)
-	})
-}
-
+// insert stores a status with its mentions and hashtags, fans it out and
+// notifies, in tx. Create uses it for local statuses; Receive for
+// statuses from other servers (content already HTML).
 func (s *Service) insert(ctx context.Context, tx *storage.Store, author *storage.Account, st *storage.Status, mentions []*storage.Account, tags []string) error {
 	ids := make([]int64, len(mentions))
 	for i, m := range mentions {

@@ -90,7 +90,7 @@ func TestRemoteAuthorsAndFollowers(t *testing.T) {
 		}
 		uri := "https://other.example/users/rita/statuses/1"
 		st := &storage.Status{ID: s.NewID(), AccountID: rita.ID, URI: &uri, Content: "<p>remote</p>", Visibility: "private"}
-		if err := w.posts.Insert(ctx, rita, st, []*storage.Account{carol}, []string{"cardio"}); err != nil {
+		if err := w.posts.Receive(ctx, rita, post.Received{Status: st, Mentions: []*storage.Account{carol}, Tags: []string{"cardio"}}); err != nil {
 			t.Fatal(err)
 		}
 		for _, tc := range []struct {

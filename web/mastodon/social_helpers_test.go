@@ -30,7 +30,7 @@ func signIn(t *testing.T, srv *webtest.Server, username string, scope ...string)
 	return tokenFor(t, srv, a, scope...)
 }
 
-func tokenFor(t *testing.T, srv *webtest.Server, a *storage.Account, scope ...string) *user {
+func tokenFor(t testing.TB, srv *webtest.Server, a *storage.Account, scope ...string) *user {
 	t.Helper()
 	sc := "read write follow push"
 	if len(scope) > 0 {
@@ -57,7 +57,7 @@ func tokenFor(t *testing.T, srv *webtest.Server, a *storage.Account, scope ...st
 }
 
 // decode checks the status and decodes a JSON body into v (when not nil).
-func decode(t *testing.T, res *http.Response, want int, v any) {
+func decode(t testing.TB, res *http.Response, want int, v any) {
 	t.Helper()
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)

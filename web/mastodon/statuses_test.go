@@ -275,6 +275,12 @@ func TestIdempotencyKey(t *testing.T) {
 		if again.ID == a1.ID {
 			t.Errorf("expired key still returned the first status")
 		}
+		// The new status took the key over.
+		var last status
+		postJSON(t, alice, "/api/v1/statuses", map[string]any{"status": "once"}, 200, &last, "Idempotency-Key", "k1")
+		if last.ID != again.ID {
+			t.Errorf("the renewed key made another status %s, want %s", last.ID, again.ID)
+		}
 	})
 }
 
