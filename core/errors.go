@@ -20,6 +20,11 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrGone: the thing existed and was removed or suspended.
 	ErrGone = errors.New("gone")
+	// ErrTooMany: the caller did this too often; it may try again later.
+	ErrTooMany = errors.New("too many requests")
+	// ErrUnavailable: another server the request needed did not answer as
+	// it should (down, refused, or answered with something else).
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // InvalidError says which input field broke which rule. It matches

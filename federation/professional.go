@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -206,15 +207,17 @@ func (f *Federator) publishProfile(ctx context.Context, tx *storage.Store, a *st
 }
 
 // storeProfessional reads the professional profile and verification a
-// fetched remote actor document states and records them (the Resolver
-// calls it after storing the actor). A verification claimed for the actor
-// by any other instance than the actor's own is refused and logged.
+// fetched remote actor document states and records them, with the
+// actor's own profile fields (storeFields); the Resolver calls it after
+// storing the actor. A verification claimed for the actor by any other
+// instance than the actor's own is refused and logged.
 func (f *Federator) storeProfessional(ctx context.Context, a *storage.Account, body []byte) {
 	if a == nil || a.Local() || a.URI == nil {
 		return
 	}
 	r, err := parseProfessional(body, *a.URI)
 	if err == nil {
+		f.storeFields(ctx, a, body, r.Rounds)
 		err = f.credentials.StoreRemote(ctx, a, r)
 	}
 	switch {
@@ -231,12 +234,16 @@ func (f *Federator) storeProfessional(ctx context.Context, a *storage.Account, b
 func parseProfessional(body []byte, actorID string) (credential.Remote, error) {
 	var out credential.Remote
 	var doc struct {
+		Context      json.RawMessage `json:"@context"`
 		Profile      json.RawMessage `json:"professionalProfile"`
 		Verification json.RawMessage `json:"physicianVerification"`
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return out, fmt.Errorf("federation: actor: %w", err)
 	}
+	out.Rounds = bytes.Contains(doc.Context, []byte(strconv.Quote(roundsNamespace))) ||
+		(len(doc.Profile) > 0 && string(doc.Profile) != "null") ||
+		(len(doc.Verification) > 0 && string(doc.Verification) != "null")
 	if len(doc.Profile) > 0 && len(doc.Profile) <= maxRemoteProfileBytes && string(doc.Profile) != "null" {
 		var p professionalJSON
 		if err := json.Unmarshal(doc.Profile, &p); err == nil {

@@ -54,6 +54,10 @@ func (p *AccountProfile) SetFields(fs []ProfileField) {
 // AccountProfilesOf returns the stored profile extras among ids, keyed by
 // account ID, with their avatar and header attachments.
 func (s *Store) AccountProfilesOf(ctx context.Context, ids []int64) (map[int64]*AccountProfile, error) {
+	return cachedByID(ctx, s, kindExtras, ids, s.accountProfilesOf, copyOf[AccountProfile])
+}
+
+func (s *Store) accountProfilesOf(ctx context.Context, ids []int64) (map[int64]*AccountProfile, error) {
 	out := map[int64]*AccountProfile{}
 	if len(ids) == 0 {
 		return out, nil
@@ -140,4 +144,24 @@ func (s *Store) UpdateAccountSettings(ctx context.Context, accountID int64, set 
 		}
 		return nil
 	})
+}
+
+// SetProfileFields replaces the fields of an account's profile extras,
+// keeping its images: a remote actor's own fields (its PropertyValue
+// attachments). An account without fields and without a row gets none.
+func (s *Store) SetProfileFields(ctx context.Context, accountID int64, fs []ProfileField) error {
+	p := &AccountProfile{AccountID: accountID, UpdatedAt: time.Now().UTC()}
+	p.SetFields(fs)
+	var err error
+	if len(fs) == 0 {
+		_, err = s.idb.NewUpdate().Model((*AccountProfile)(nil)).Set("fields = ?", p.FieldsJSON).
+			Set("updated_at = ?", p.UpdatedAt).Where("account_id = ?", accountID).Exec(ctx)
+	} else {
+		_, err = s.idb.NewInsert().Model(p).On("CONFLICT (account_id) DO UPDATE").
+			Set("fields = EXCLUDED.fields").Set("updated_at = EXCLUDED.updated_at").Exec(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: set profile fields: %w", classify(err))
+	}
+	return nil
 }

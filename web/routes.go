@@ -36,13 +36,17 @@ func routes(r *gin.Engine, cfg Config, deps Deps, reg *prometheus.Registry, limi
 	r.GET("/readyz", h.ready)
 	r.GET("/metrics", metricsHandler(reg, cfg.MetricsToken))
 
-	pg := pages.New(cfg.Instance, deps.Accounts, deps.Log).WithProfessional(professionalPages(cfg, deps, browser))
+	// Asking other Rounds instances for profiles as a viewer: one table of
+	// per-viewer counts for the API and the pages.
+	remote := remoteProfiles(cfg, deps)
+	pg := pages.New(cfg.Instance, deps.Accounts, deps.Log).WithProfessional(professionalPages(cfg, deps, browser, remote))
 	pages.Routes(r, pg)
 	discovery.Routes(r, discovery.New(cfg.Instance, deps.Accounts, deps.Store, deps.Log))
 	activitypub.Routes(r, activitypub.New(cfg.Instance, deps.Accounts, deps.Federation, deps.Log), pg.Profile)
 	mastodon.Routes(r, mastodon.New(mastodon.Deps{
 		Instance: cfg.Instance, Store: deps.Store, Accounts: deps.Accounts, Media: deps.Media, Log: deps.Log,
 		Publisher: deps.Federation, Resolver: deps.Federation, URIs: deps.Federation, Polls: deps.Polls, Scheduled: deps.Scheduled,
+		RemoteProfiles: remote,
 	}))
 	mediafile.Routes(r, mediafile.New(deps.Media, deps.Log))
 }

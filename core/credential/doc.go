@@ -8,7 +8,9 @@
 // checked against, the defaults, what one viewer may see of a profile
 // (Show, Lines), verification by staff (recorded with who and when,
 // revocable, public), remote profiles and verifications as other
-// instances state them, and the directory over all of it.
+// instances state them, what another Rounds instance shows a local
+// viewer when that viewer asks (RemoteViews, through a ProfileFetcher
+// that federation implements), and the directory over all of it.
 //
 // Wire formats are not here: web/mastodon renders Account.fields and
 // Account.rounds, federation the actor's attachments and the Rounds

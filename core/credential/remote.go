@@ -25,6 +25,11 @@ type Remote struct {
 	Profile *Profile
 	// Verification is the verification it states, nil when none.
 	Verification *RemoteVerification
+	// Rounds reports that the document is a Rounds actor's (it names the
+	// Rounds terms), even when it shows nothing to the public: such an
+	// account is kept with an empty profile, so that a viewer may ask its
+	// instance for what it shows them (RemoteViews).
+	Rounds bool
 }
 
 // RemoteVerification is a verification as a remote instance states it.
@@ -46,6 +51,9 @@ func (s *Service) StoreRemote(ctx context.Context, a *storage.Account, r Remote)
 		return fmt.Errorf("credential: remote: %w", core.ErrForbidden)
 	}
 	var refused error
+	if r.Profile == nil && r.Rounds {
+		r.Profile = &Profile{}
+	}
 	err := s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
 		if r.Profile == nil {
 			if err := tx.DeleteProfessionalProfile(ctx, a.ID); err != nil {

@@ -182,6 +182,20 @@ func (s Shown) Lines(vocab *Vocabulary) []Line {
 	return out
 }
 
+// IsLineName reports whether name, ignoring case and surrounding space,
+// is the name of a line Lines or VerificationLine gives ("Specialty",
+// "Verified physician"): a remote Rounds actor's PropertyValues of these
+// names are its professional profile again, not fields of its owner.
+func IsLineName(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "profession", "specialty", "subspecialties", "institution", "department", "training program",
+		"training", "graduation year", "board certifications", "languages", "interests", "contact",
+		"verified physician":
+		return true
+	}
+	return false
+}
+
 // SpecialtyName is the shown specialty's name ("" when hidden).
 func (s Shown) SpecialtyName(vocab *Vocabulary) string {
 	if s.Profile.Specialty == "" {

@@ -192,11 +192,28 @@ type Document struct {
 // is not on the host of the final URL (see checkID). Callers that need the
 // document at exactly rawURL compare Document.ID themselves.
 func (c *Client) Get(ctx context.Context, rawURL string) (*Document, error) {
+	return c.get(ctx, c.http, rawURL, c.signer)
+}
+
+// GetAs is Get signed by signer (a local account's own key) instead of
+// the Client's, for a fetch made on that account's behalf. It follows no
+// redirect (a 3xx is ErrStatus): a signature naming a person must reach
+// only the server asked.
+func (c *Client) GetAs(ctx context.Context, rawURL string, signer *signature.Signer) (*Document, error) {
+	hc := &http.Client{
+		Transport: c.http.Transport, Timeout: c.cfg.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return c.get(ctx, hc, rawURL, signer)
+}
+
+// get is Get through hc, signed by signer when not nil.
+func (c *Client) get(ctx context.Context, hc *http.Client, rawURL string, signer *signature.Signer) (*Document, error) {
 	u, err := c.parseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, u, ActivityAccept, c.signer != nil)
+	resp, err := c.send(ctx, hc, u, ActivityAccept, signer)
 	if err != nil {
 		return nil, err
 	}
@@ -245,20 +262,31 @@ func checkID(id string, final *url.URL) error {
 	return nil
 }
 
-// do sends one GET with the common headers, signed if asked.
+// do sends one GET with the common headers, signed by the Client's
+// signer if asked.
 func (c *Client) do(ctx context.Context, u *url.URL, accept string, signed bool) (*http.Response, error) {
+	var signer *signature.Signer
+	if signed {
+		signer = c.signer
+	}
+	return c.send(ctx, c.http, u, accept, signer)
+}
+
+// send sends one GET through hc with the common headers, signed by signer
+// when not nil.
+func (c *Client) send(ctx context.Context, hc *http.Client, u *url.URL, accept string, signer *signature.Signer) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("deref: %w", err)
 	}
 	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	if signed {
-		if err := c.signer.SignGet(req); err != nil {
+	if signer != nil {
+		if err := signer.SignGet(req); err != nil {
 			return nil, fmt.Errorf("deref: %w", err)
 		}
 	}
-	resp, err := c.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("deref: get %s: %w", u.Host, err)
 	}

@@ -11,12 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rounds-md/rounds/core/account"
 	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/federation"
 	"github.com/rounds-md/rounds/federation/federationtest"
 	"github.com/rounds-md/rounds/federation/signature"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/webtest"
 )
 
 // creds is the professional profile service of an instance.
@@ -134,6 +136,12 @@ func TestProfessionalProfileFederation(t *testing.T) {
 		fan.follow(t, rivera)
 		eventually(t, "fan to follow rivera", func() bool { return fan.relationship(t, rivera).Following })
 		plain := b.signIn(t, "plain", false)
+		bAdmin, err := b.Accounts.Create(ctx, account.NewAccount{
+			Username: "boss", Email: "boss@example.org", Password: webtest.Password, Role: account.RoleAdmin, Approved: true, Confirmed: true,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		mastodon := federationtest.NewRemoteActor(t, "instance", federationtest.KeyFragment)
 		bActor, err := b.Accounts.InstanceActor(ctx)
 		if err != nil {
@@ -152,6 +160,8 @@ func TestProfessionalProfileFederation(t *testing.T) {
 			{"remote stranger", b.signerOf(t, plain.Account), [3]bool{true, false, false}},
 			{"remote follower", b.signerOf(t, fan.Account), [3]bool{true, true, false}},
 			{"verified physician on a federated Rounds instance", b.signerOf(t, kim.Account), [3]bool{true, false, true}},
+			// Being staff on one's own instance widens nothing.
+			{"admin of a federated Rounds instance", b.signerOf(t, bAdmin), [3]bool{true, false, false}},
 		} {
 			res, doc := fetchActor(t, actorURL, tc.signer)
 			names := attachmentNames(doc)
@@ -185,6 +195,12 @@ func TestProfessionalProfileFederation(t *testing.T) {
 		_, doc := fetchActor(t, actorURL, nil)
 		if doc["attachment"] != nil || doc["professionalProfile"] != nil {
 			t.Errorf("unsigned fetch got the profile: %v", doc)
+		}
+		// A fetch signed with a key of A's own accounts (the owner's, even)
+		// is refused: local viewers see the profile through A's API and
+		// pages, never through a signed fetch of the actor.
+		if status := signedStatus(t, actorURL, a.signerOf(t, rivera.Account)); status != http.StatusUnauthorized {
+			t.Errorf("a fetch signed with a local key: %d", status)
 		}
 
 		// Verification round trip: B shows "verified by A".
@@ -277,3 +293,22 @@ func TestProfessionalProfileFederation(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// signedStatus GETs an actor document signed by s and returns the status.
+func signedStatus(t *testing.T, actorURL string, s *signature.Signer) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, actorURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/activity+json")
+	if err := s.SignGet(req); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}

@@ -29,6 +29,10 @@ func Status(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, core.ErrGone):
 		return http.StatusGone
+	case errors.Is(err, core.ErrTooMany):
+		return http.StatusTooManyRequests
+	case errors.Is(err, core.ErrUnavailable):
+		return http.StatusBadGateway
 	default:
 		return http.StatusInternalServerError
 	}
@@ -42,7 +46,8 @@ func publicMessage(err error, status int) string {
 		return "Validation failed: " + inv.Error()
 	}
 	var kind *core.KindError
-	if status < 500 && errors.As(err, &kind) {
+	if (status < 500 || status == http.StatusBadGateway) && errors.As(err, &kind) {
+		// A 502's message names the other server, never this one's state.
 		return kind.Msg
 	}
 	switch status {
@@ -56,6 +61,10 @@ func publicMessage(err error, status int) string {
 		return "Conflict with stored data"
 	case http.StatusGone:
 		return "Gone"
+	case http.StatusTooManyRequests:
+		return "Too many requests"
+	case http.StatusBadGateway:
+		return "Another server did not answer"
 	case http.StatusInternalServerError:
 		return "Internal server error"
 	}

@@ -67,13 +67,17 @@ type RoundsVerification struct {
 // professional renders what viewer may see of an account's professional
 // profile: the Mastodon fields (the owner's own fields first, then one
 // per shown professional field, then the verification with verified_at)
-// and Account.rounds.
+// and Account.rounds. A local owner's fields are plain text, escaped
+// here; a remote actor's were stored as sanitised HTML values
+// (federation.parseFields) and are shown as such.
 func (h *Handler) professional(a profile.Account, v credential.Viewer) ([]Field, RoundsAccount) {
 	fields := []Field{}
-	if a.Local() {
-		for _, f := range a.Extras.Fields() {
-			fields = append(fields, Field{Name: html.EscapeString(f.Name), Value: html.EscapeString(f.Value)})
+	for _, f := range a.Extras.Fields() {
+		value := f.Value
+		if a.Local() {
+			value = html.EscapeString(value)
 		}
+		fields = append(fields, Field{Name: html.EscapeString(f.Name), Value: value})
 	}
 	out := RoundsAccount{}
 	if a.Card == nil {

@@ -65,6 +65,9 @@ func (h *Handler) createPersona(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	// As in the list: the new persona as its owner sees it.
+	out := h.account(*loaded)
+	out.Fields, out.Rounds = h.professional(*loaded, credential.Owner(a))
 	c.Header("Cache-Control", "private, no-store")
-	c.JSON(http.StatusOK, h.account(*loaded))
+	c.JSON(http.StatusOK, out)
 }

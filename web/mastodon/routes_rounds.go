@@ -48,6 +48,9 @@ func roundsRoutes(r gin.IRouter, h *Handler) {
 	r.PATCH("/api/v1/rounds/profile", user("write:accounts"), h.editProfile)
 	get("/api/v1/rounds/vocabulary", h.vocabulary)
 	get("/api/v1/rounds/directory", optional("read:accounts"), h.roundsDirectory)
+	// Asks the account's own Rounds instance, signed as the viewer, for
+	// the fields it shows them: an explicit action (rounds_remote.go).
+	get("/api/v1/rounds/accounts/:id/profile", user("read:accounts"), h.remoteProfile)
 
 	// Personas: only with the rounds:personas scope, which read and write
 	// do not imply, so that an app authorized for one persona does not

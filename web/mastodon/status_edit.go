@@ -88,11 +88,18 @@ func (h *Handler) statusHistory(c *gin.Context) {
 		return
 	}
 	out := make([]StatusEdit, len(vs))
+	accts := make([]embedded, len(vs))
 	for i, v := range vs {
 		out[i] = StatusEdit{
 			Content: v.Content, SpoilerText: v.SpoilerText, Sensitive: v.Sensitive, CreatedAt: Time(v.CreatedAt),
 			Account: h.account(v.Account), MediaAttachments: h.mediaFor(v.Media, v.Visibility), Emojis: []CustomEmoji{},
 		}
+		accts[i] = embedded{v.Account, &out[i].Account}
+	}
+	// The author as the viewer may see them, as in the status itself.
+	if err := h.widen(c, accts); err != nil {
+		h.fail(c, err)
+		return
 	}
 	c.JSON(http.StatusOK, out)
 }

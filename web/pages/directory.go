@@ -28,8 +28,11 @@ type directoryEntry struct {
 	DisplayName string
 	Acct        string
 	Link        string
-	Lines       []shownLine
-	Verified    *verifiedBadge
+	// Here is a remote account's page on this instance ("" for local
+	// accounts), where a signed-in viewer may ask for more.
+	Here     string
+	Lines    []shownLine
+	Verified *verifiedBadge
 }
 
 // Directory serves GET /directory: the professional directory as a page,
@@ -78,9 +81,13 @@ func (p *Pages) Directory(c *gin.Context) {
 		if name == "" {
 			name = e.Account.Username
 		}
-		data.Entries = append(data.Entries, directoryEntry{
+		entry := directoryEntry{
 			DisplayName: name, Acct: p.acctOf(e.Account), Link: p.linkOf(e.Account), Lines: lines, Verified: badge,
-		})
+		}
+		if !e.Account.Local() {
+			entry.Here = "/@" + entry.Acct
+		}
+		data.Entries = append(data.Entries, entry)
 	}
 	p.render(c, status, "directory", page{Title: "Directory", NoIndex: true, Data: data})
 }

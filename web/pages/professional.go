@@ -28,7 +28,11 @@ type Sessions interface {
 type Professional struct {
 	Profiles    *profile.Service
 	Credentials *credential.Service
-	Sessions    Sessions
+	// RemoteProfiles asks another Rounds instance for what it shows the
+	// signed-in viewer of a remote profile (the remote profile page's
+	// button); nil offers no such button.
+	RemoteProfiles *credential.RemoteViews
+	Sessions       Sessions
 	// CSRFField names the hidden field carrying Sessions' CSRF token.
 	CSRFField string
 	// SignInURL is the sign-in page that comes back to a local path.

@@ -30,13 +30,27 @@ type profilePage struct {
 	Own      bool
 	CSRF     string
 	CSRFName string
+	// Remote marks a remote account's page (remote_profile.go): Domain is
+	// its instance, Fields its owner's own fields, AskURL the form that
+	// asks its instance for what it shows the viewer ("" when it cannot
+	// be asked), and Asked that the lines shown are that answer.
+	Remote bool
+	Domain string
+	Fields []shownLine
+	AskURL string
+	Asked  bool
 }
 
 // Profile serves GET /@{username}, and GET /users/{username} for browsers:
 // the public profile page of a local account. Unknown accounts get a 404
-// page, suspended ones a 410 page.
+// page, suspended ones a 410 page. GET /@{user@domain} is a known remote
+// account's page (remoteProfile).
 func (p *Pages) Profile(c *gin.Context) {
 	c.Writer.Header().Add("Vary", "Accept")
+	if p.pro != nil && c.FullPath() == "/@:username" && strings.Contains(c.Param("username"), "@") {
+		p.remoteProfile(c)
+		return
+	}
 	a, err := p.accounts.LocalPerson(c.Request.Context(), c.Param("username"))
 	switch {
 	case errors.Is(err, core.ErrGone):

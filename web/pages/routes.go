@@ -10,6 +10,7 @@ func Routes(r gin.IRouter, p *Pages) {
 	if p.pro != nil {
 		// Professional profiles: the directory, one's own profile editor
 		// and the staff's verification pages (web/oauth's browser session).
+		r.POST("/@:username/professional", p.AskProfile)
 		r.GET("/directory", p.Directory)
 		r.GET("/settings/profile", p.Settings)
 		r.POST("/settings/profile", p.SaveSettings)
