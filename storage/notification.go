@@ -9,7 +9,7 @@ import (
 )
 
 // Notification tells AccountID that FromAccountID did something (Type),
-// possibly about a status.
+// possibly about a status or a report.
 type Notification struct {
 	bun.BaseModel `bun:"table:notifications"`
 
@@ -18,6 +18,7 @@ type Notification struct {
 	FromAccountID int64     `bun:"from_account_id,notnull"`
 	Type          string    `bun:"type,notnull"`
 	StatusID      *int64    `bun:"status_id"`
+	ReportID      *int64    `bun:"report_id"` // the report of an admin.report
 	CreatedAt     time.Time `bun:"created_at,notnull"`
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/instance"
+	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -132,7 +133,9 @@ func ValidatePassword(p string) error {
 	return nil
 }
 
-// Create makes a local user and its account, with a fresh key pair.
+// Create makes a local user and its account, with a fresh key pair, and
+// tells the admins and moderators (admin.sign_up), whoever made it: a
+// sign-up, the API or "rounds admin account create".
 func (s *Service) Create(ctx context.Context, n NewAccount) (*storage.Account, error) {
 	if err := n.Validate(); err != nil {
 		return nil, fmt.Errorf("account: create: %w", err)
@@ -157,7 +160,13 @@ func (s *Service) Create(ctx context.Context, n NewAccount) (*storage.Account, e
 		Username: n.Username, ActorType: storage.ActorPerson, DisplayName: n.DisplayName,
 		Locked: n.Locked, Discoverable: true, PrivateKeyPEM: &priv, PublicKeyPEM: pub,
 	}
-	if err := s.store.CreateLocalAccount(ctx, u, a); err != nil {
+	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		if err := tx.CreateLocalAccount(ctx, u, a); err != nil {
+			return err
+		}
+		return notify.Staff(ctx, tx, notify.AdminSignUp, a.ID, 0)
+	})
+	if err != nil {
 		if errors.Is(err, storage.ErrConflict) {
 			if _, e := s.store.UserByEmail(ctx, n.Email); e == nil {
 				return nil, fmt.Errorf("account: create: %w", core.Errorf(core.ErrConflict, "email %s is already taken", n.Email))

@@ -2,5 +2,6 @@
 // how passwords are kept, the key pair every actor signs with, suspension,
 // and the instance actor.
 //
-// It imports core, core/instance and storage.
+// It imports core, core/instance, core/notify (a new account is told to
+// staff) and storage.
 package account

@@ -14,7 +14,10 @@
 // processed file is decided in access.go: anyone for public images
 // (attachments of public and unlisted statuses, avatars, headers), and
 // otherwise only through a signed URL that expires within two days.
-// status.go checks the attachments of an edited status.
+// status.go checks the attachments of an edited status. cleanup.go holds
+// the hourly job (CleanupKind) that deletes, rows and files, the uploads
+// attached to no status for longer than Config.UnattachedGrace: never an
+// avatar or header, never an upload a scheduled status names.
 //
 // It imports core, core/instance, core/job and storage; never web,
 // federation, gin or bun.

@@ -53,6 +53,10 @@ type Config struct {
 	// URLKey (at least 32 bytes) signs the URLs of files that are not
 	// public (access.go); default: a random key kept in Dir/url.key.
 	URLKey []byte
+	// UnattachedGrace is how long an upload attached to no status is kept
+	// before the clean-up job deletes it (cleanup.go); default
+	// DefaultUnattachedGrace.
+	UnattachedGrace time.Duration
 }
 
 // withDefaults fills in the zero fields of c.
@@ -72,6 +76,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxConcurrent <= 0 {
 		c.MaxConcurrent = 2
 	}
+	if c.UnattachedGrace <= 0 {
+		c.UnattachedGrace = DefaultUnattachedGrace
+	}
 	return c
 }
 
@@ -89,7 +96,8 @@ type Service struct {
 	urlKey []byte
 }
 
-// New returns a media Service and registers its processing job with jobs.
+// New returns a media Service and registers its processing and clean-up
+// jobs with jobs.
 func New(store *storage.Store, inst instance.Config, cfg Config, jobs *job.Queue, log *slog.Logger) (*Service, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("media: Config.Dir is required")
@@ -109,6 +117,9 @@ func New(store *storage.Store, inst instance.Config, cfg Config, jobs *job.Queue
 		Backoff: job.Exponential(2*time.Second, 5*time.Minute),
 	})
 	if err != nil {
+		return nil, fmt.Errorf("media: %w", err)
+	}
+	if err := s.registerCleanup(jobs); err != nil {
 		return nil, fmt.Errorf("media: %w", err)
 	}
 	return s, nil

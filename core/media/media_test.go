@@ -32,11 +32,19 @@ type fixture struct {
 
 func setup(t *testing.T, s *storage.Store) *fixture {
 	t.Helper()
+	return setupWith(t, s, media.Config{}, job.Config{})
+}
+
+// setupWith is setup with a media configuration (Dir is set here) and a
+// job queue configuration.
+func setupWith(t *testing.T, s *storage.Store, cfg media.Config, jcfg job.Config) *fixture {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f := &fixture{store: s, jobs: job.New(s, job.Config{}, log), dir: t.TempDir()}
+	f := &fixture{store: s, jobs: job.New(s, jcfg, log), dir: t.TempDir()}
 	var err error
 	inst := instance.Config{Domain: "rounds.example", Protocol: "https"}
-	if f.media, err = media.New(s, inst, media.Config{Dir: f.dir}, f.jobs, log); err != nil {
+	cfg.Dir = f.dir
+	if f.media, err = media.New(s, inst, cfg, f.jobs, log); err != nil {
 		t.Fatal(err)
 	}
 	for name, p := range map[string]*int64{"alice": &f.alice, "bob": &f.bob} {

@@ -8,7 +8,7 @@ import (
 )
 
 // Notification is the Notification entity. Status is present only for
-// the types about a status.
+// the types about a status, Report only for admin.report.
 type Notification struct {
 	ID        string  `json:"id"`
 	Type      string  `json:"type"`
@@ -16,6 +16,8 @@ type Notification struct {
 	GroupKey  string  `json:"group_key"`
 	Account   Account `json:"account"`
 	Status    *Status `json:"status,omitempty"`
+	// Report is the report of an admin.report.
+	Report *Report `json:"report,omitempty"`
 }
 
 func (h *Handler) notification(it notify.Item, viewer *storage.Account) Notification {
@@ -24,6 +26,10 @@ func (h *Handler) notification(it notify.Item, viewer *storage.Account) Notifica
 	if it.Status != nil {
 		st := h.status(*it.Status, viewer)
 		out.Status = &st
+	}
+	if it.Report != nil {
+		r := h.report(*it.Report)
+		out.Report = &r
 	}
 	return out
 }

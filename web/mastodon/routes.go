@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/outbox"
@@ -37,6 +38,10 @@ type Deps struct {
 	// are registered with the queue); nil refuses them with 422.
 	Polls     *poll.Service
 	Scheduled *schedule.Service
+	// RemoteProfiles asks another Rounds instance for what it shows the
+	// viewer of a remote professional profile
+	// (GET /api/v1/rounds/accounts/:id/profile); nil refuses it.
+	RemoteProfiles *credential.RemoteViews
 }
 
 // Handler serves the Mastodon client API.
@@ -71,4 +76,5 @@ func Routes(r gin.IRouter, h *Handler) {
 	actionRoutes(r, h) // favourites, boosts, bookmarks, pins, mutes, edits
 	roundsRoutes(r, h) // professional profiles, directory, personas, update_credentials
 	moreRoutes(r, h)   // polls, scheduled statuses, search, conversations, mutes, notes
+	reportRoutes(r, h) // POST /api/v1/reports
 }

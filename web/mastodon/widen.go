@@ -102,6 +102,9 @@ func (h *Handler) notificationsFor(c *gin.Context, items []notify.Item) ([]Notif
 		if it.Status != nil && out[i].Status != nil {
 			accts = append(accts, statusEmbedded(it.Status, out[i].Status)...)
 		}
+		if it.Report != nil && out[i].Report != nil {
+			accts = append(accts, embedded{it.Report.Target, &out[i].Report.TargetAccount})
+		}
 	}
 	if err := h.widen(c, accts); err != nil {
 		h.fail(c, err)
