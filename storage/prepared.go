@@ -18,7 +18,7 @@ import (
 
 // stmtCache holds the prepared statements of one Store.
 type stmtCache struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	stmts map[string]*sql.Stmt
 	// observers are OnStatement's callbacks, told of prepared statements
 	// too (bun's hooks do not see them).
@@ -47,6 +47,12 @@ func (s *Store) queryFixed(ctx context.Context, query string, args ...any) (*sql
 
 // prepare returns the prepared statement for query, preparing it once.
 func (c *stmtCache) prepare(ctx context.Context, db *sql.DB, d Dialect, query string) (*sql.Stmt, error) {
+	c.mu.RLock()
+	st, ok := c.stmts[query]
+	c.mu.RUnlock()
+	if ok {
+		return st, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st, ok := c.stmts[query]; ok {

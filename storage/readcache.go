@@ -136,8 +136,20 @@ func writtenKinds(query string) []cacheKind {
 	case "SELECT", "BEGIN", "COMMIT", "ROLLBA", "SAVEPO", "RELEAS", "PRAGMA", "ANALYZ":
 		return nil
 	}
+	// A plain INSERT, UPDATE or DELETE writes only the table it names
+	// first (its subqueries read; ON CONFLICT updates the same table), so
+	// only its head is read: statements can be long (job arguments,
+	// bulk inserts). A WITH may write anywhere in its text.
+	text := query
+	if !strings.EqualFold(head[:4], "WITH") {
+		text = head[:min(len(head), 128)]
+		if m := writeTarget.FindStringSubmatch(text); m != nil {
+			return cacheDeps[strings.ToLower(m[1])]
+		}
+		return nil
+	}
 	var out []cacheKind
-	for _, m := range writeTarget.FindAllStringSubmatch(query, -1) {
+	for _, m := range writeTarget.FindAllStringSubmatch(text, -1) {
 		out = append(out, cacheDeps[strings.ToLower(m[1])]...)
 	}
 	return out
