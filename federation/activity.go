@@ -57,6 +57,8 @@ type Node struct {
 	To, Cc                 []string
 	Tags                   []Tag
 	ManuallyApprovesFollow bool
+	// Poll is a Question's poll (question.go), nil for other objects.
+	Poll *Question
 }
 
 // Ref is a reference to an object: its id, and the object itself when it
@@ -200,6 +202,9 @@ func decodeNode(raw rawObject, depth int) (*Node, error) {
 	n.To = iris(raw["to"], &budget)
 	n.Cc = iris(raw["cc"], &budget)
 	n.Tags = tags(raw["tag"])
+	if n.Type == "Question" {
+		n.Poll = question(raw)
+	}
 	objs, err := refs(raw["object"], depth)
 	if err != nil {
 		return nil, err

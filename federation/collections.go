@@ -94,6 +94,9 @@ func (f *Federator) noteOf(ctx context.Context, author *storage.Account, st *tim
 		return nil, err
 	}
 	nd := noteData{Author: author, Status: &st.Status, Mentions: st.Mentions, Tags: st.Tags, InReplyTo: parent}
+	if st.Poll != nil {
+		nd.Poll = st.Poll.Poll
+	}
 	if withReplies {
 		nd.Replies = []string{}
 		replies, err := f.store.PublicReplies(ctx, st.ID, maxReplies)

@@ -17,9 +17,10 @@ func noteContext() []any {
 	return []any{
 		activityStreamsContext,
 		map[string]any{
-			"sensitive": "as:sensitive",
-			"Hashtag":   "as:Hashtag",
-			"toot":      "http://joinmastodon.org/ns#",
+			"sensitive":   "as:sensitive",
+			"Hashtag":     "as:Hashtag",
+			"toot":        "http://joinmastodon.org/ns#",
+			"votersCount": "toot:votersCount",
 		},
 	}
 }
@@ -35,6 +36,8 @@ type noteData struct {
 	// Replies are the ids of the public and unlisted replies, for a
 	// served Note; nil when the Note is delivered.
 	Replies []string
+	// Poll makes the Note a Question (question.go); nil for none.
+	Poll *storage.Poll
 }
 
 // xsdTime formats a time as ActivityPub servers write it.
@@ -89,6 +92,9 @@ func (f *Federator) note(n noteData) (doc map[string]any, to, cc []string) {
 	}
 	if st.EditedAt != nil {
 		doc["updated"] = xsdTime(*st.EditedAt)
+	}
+	if n.Poll != nil {
+		addQuestion(doc, n.Poll, f.now())
 	}
 	if n.Replies != nil {
 		items := make([]any, len(n.Replies))

@@ -33,8 +33,12 @@ func (f *Federator) applyLike(ctx context.Context, actor *storage.Account, act *
 	if err != nil {
 		return err
 	}
-	_, err = f.posts.Favourite(ctx, actor, id)
-	return err
+	st, err := f.posts.Favourite(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	// Kept so that an Undo naming only the Like's id finds it.
+	return f.store.SetFavouriteURI(ctx, actor.ID, st.ID, act.ID)
 }
 
 // applyAnnounce stores a remote actor's boost. A boosted status not known

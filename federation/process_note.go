@@ -55,6 +55,9 @@ func (f *Federator) applyCreate(ctx context.Context, actor *storage.Account, act
 	if len(n.To) == 0 && len(n.Cc) == 0 {
 		n.To, n.Cc = act.To, act.Cc
 	}
+	if vote, err := f.receiveVote(ctx, actor, n); vote {
+		return err
+	}
 	_, err := f.receiveNote(ctx, actor, n, false, 0)
 	return err
 }
@@ -99,12 +102,14 @@ func (f *Federator) receiveNote(ctx context.Context, author *storage.Account, n 
 		return nil, err
 	}
 	if !force && parent == nil {
-		relevant, err := f.store.HasLocalFollowers(ctx, author.ID)
-		if err != nil {
-			return nil, err
-		}
+		relevant := false
 		for _, m := range mentions {
 			relevant = relevant || m.Local()
+		}
+		if !relevant {
+			if relevant, err = f.store.HasLocalFollowers(ctx, author.ID); err != nil {
+				return nil, err
+			}
 		}
 		if !relevant {
 			f.log.DebugContext(ctx, "federation: status concerning nobody here dropped", "account_id", author.ID)
@@ -126,7 +131,7 @@ func (f *Federator) receiveNote(ctx context.Context, author *storage.Account, n 
 	if lang := noteLanguage(n); lang != "" {
 		st.Language = &lang
 	}
-	err = f.posts.Receive(ctx, author, post.Received{Status: st, Mentions: mentions, Tags: hashtags(n), InReplyTo: parent})
+	err = f.posts.Receive(ctx, author, post.Received{Status: st, Mentions: mentions, Tags: hashtags(n), InReplyTo: parent, Hooks: f.pollHooks(ctx, n)})
 	if errors.Is(err, core.ErrConflict) {
 		return f.store.StatusByURI(ctx, n.ID)
 	}
@@ -298,6 +303,12 @@ func (f *Federator) applyUpdate(ctx context.Context, actor *storage.Account, act
 	edit.Sensitive = n.Sensitive || edit.SpoilerText != ""
 	if lang := noteLanguage(n); lang != "" {
 		edit.Language = &lang
+	}
+	if err := f.refreshPoll(ctx, actor, st, n); err != nil {
+		return err
+	}
+	if sameText(st, edit) {
+		return nil // a poll's new tallies, or a repeat: not an edit
 	}
 	return f.posts.EditRemote(ctx, actor, st.ID, edit)
 }

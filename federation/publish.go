@@ -33,6 +33,8 @@ func (f *Federator) Publish(ctx context.Context, tx *storage.Store, ev outbox.Ev
 	switch e := ev.(type) {
 	case outbox.ProfileUpdated:
 		err = f.publishProfile(ctx, tx, e.Account)
+	case outbox.ReportForwarded:
+		err = f.publishFlag(ctx, tx, e)
 	case outbox.StatusCreated:
 		err = f.publishStatus(ctx, tx, e.Author, e.Status, e.Mentions, e.Tags, false)
 	case outbox.StatusDeleted:
@@ -155,7 +157,13 @@ func (f *Federator) publishStatus(ctx context.Context, tx *storage.Store, author
 	if err != nil {
 		return err
 	}
-	note, to, cc := f.note(noteData{Author: author, Status: st, Mentions: mentions, Tags: tags, InReplyTo: parent})
+	nd := noteData{Author: author, Status: st, Mentions: mentions, Tags: tags, InReplyTo: parent}
+	if !deleted {
+		if nd.Poll, err = pollOf(ctx, tx, st.ID); err != nil {
+			return err
+		}
+	}
+	note, to, cc := f.note(nd)
 	actor := f.actorURI(author)
 	var act map[string]any
 	if deleted {

@@ -14,7 +14,8 @@ import (
 // publishAction sends what a local account did to a status: Like and
 // Undo{Like} to a remote author; Announce and Undo{Announce} to the
 // booster's followers and the author; Update{Note} of an edited status to
-// its audience. It reports whether ev was one of these.
+// its audience; votes and poll updates (publish_poll.go). It reports
+// whether ev was one of these.
 func (f *Federator) publishAction(ctx context.Context, tx *storage.Store, ev outbox.Event) (bool, error) {
 	switch e := ev.(type) {
 	case outbox.Favourited:
@@ -27,6 +28,10 @@ func (f *Federator) publishAction(ctx context.Context, tx *storage.Store, ev out
 		return true, f.publishAnnounce(ctx, tx, e.Account, e.Author, e.Status, e.Boost, true)
 	case outbox.StatusUpdated:
 		return true, f.publishUpdate(ctx, tx, e)
+	case outbox.Voted:
+		return true, f.publishVote(ctx, tx, e)
+	case outbox.PollClosed:
+		return true, f.publishPollClosed(ctx, tx, e)
 	}
 	return false, nil
 }
@@ -101,7 +106,11 @@ func (f *Federator) publishUpdate(ctx context.Context, tx *storage.Store, e outb
 	if err != nil {
 		return err
 	}
-	note, to, cc := f.note(noteData{Author: e.Author, Status: e.Status, Mentions: e.Mentions, Tags: e.Tags, InReplyTo: parent})
+	nd := noteData{Author: e.Author, Status: e.Status, Mentions: e.Mentions, Tags: e.Tags, InReplyTo: parent}
+	if nd.Poll, err = pollOf(ctx, tx, e.Status.ID); err != nil {
+		return err
+	}
+	note, to, cc := f.note(nd)
 	stamp := e.Status.UpdatedAt
 	if e.Status.EditedAt != nil {
 		stamp = *e.Status.EditedAt

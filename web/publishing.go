@@ -16,8 +16,8 @@ import (
 )
 
 // Publishing builds the poll and scheduled-status services, which register
-// their job kinds (poll.close, status.scheduled) with jobs: call it before
-// the queue starts. Scheduled statuses publish through a post service
+// their job kinds (poll.close, status.scheduled) with jobs, and gives fed
+// the poll service: call it before the queue starts. Scheduled statuses publish through a post service
 // wired as the API's (media, federation), so a scheduled post is the same
 // post. cmd/rounds and web/webtest both call it, so the two cannot drift.
 func Publishing(store *storage.Store, inst instance.Config, m *media.Service, fed *federation.Federator, jobs *job.Queue, log *slog.Logger) (*poll.Service, *schedule.Service, error) {
@@ -29,6 +29,8 @@ func Publishing(store *storage.Store, inst instance.Config, m *media.Service, fe
 		return nil, nil, err
 	}
 	polls.WithPublisher(fed)
+	// The inbox counts received votes and keeps received polls with it.
+	fed.WithPolls(polls)
 	scheduled, err := schedule.New(store, posts, polls, jobs, log)
 	if err != nil {
 		return nil, nil, err

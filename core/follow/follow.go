@@ -194,6 +194,12 @@ func (s *Service) Authorize(ctx context.Context, actor *storage.Account, id int6
 		if err := s.accept(ctx, tx, follower, actor, r.ShowReblogs, r.Notify, true); err != nil {
 			return err
 		}
+		if r.URI != nil {
+			// The follow keeps its Follow's id: an Undo may name only that.
+			if err := tx.SetFollowURI(ctx, id, actor.ID, *r.URI); err != nil {
+				return err
+			}
+		}
 		return s.publish(ctx, tx, outbox.FollowAccepted{Follower: follower, Target: actor, FollowURI: deref(r.URI)})
 	})
 	if err != nil {

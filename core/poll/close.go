@@ -8,6 +8,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/job"
 	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/outbox"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -33,10 +34,12 @@ func (s *Service) handleClose(ctx context.Context, j *job.Job) error {
 		if err != nil {
 			return fmt.Errorf("poll: close: %w", err)
 		}
-		closed, err := tx.ClosePoll(ctx, p.ID, time.Now())
+		now := time.Now()
+		closed, err := tx.ClosePoll(ctx, p.ID, now)
 		if err != nil || !closed {
 			return err
 		}
+		p.ClosedAt = &now
 		st, err := tx.StatusByID(ctx, p.StatusID)
 		if errors.Is(err, storage.ErrNotFound) {
 			return nil // deleted: nobody to tell
@@ -70,6 +73,9 @@ func (s *Service) handleClose(ctx context.Context, j *job.Job) error {
 			}
 		}
 		s.log.InfoContext(ctx, "poll closed", "poll_id", p.ID, "status_id", st.ID, "voters", len(voterIDs))
-		return nil
+		if s.pub == nil {
+			return nil
+		}
+		return s.pub.Publish(ctx, tx, outbox.PollClosed{Author: author, Status: st, Poll: p})
 	})
 }

@@ -8,7 +8,11 @@
 // author and the voters.
 //
 // Votes are told to the outbox publisher (federation) in their
-// transaction.
+// transaction, and so is a poll's closing. For federation it also keeps
+// the polls of statuses received from other servers (ReceiveHook,
+// RefreshRemote: their server's tallies and end) and counts the votes
+// other servers send on local polls (ReceiveVote), under the same rules
+// as a local vote.
 //
 // It imports core, core/job, core/notify, core/outbox, core/post,
 // core/timeline and storage.

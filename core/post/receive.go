@@ -21,10 +21,12 @@ type Received struct {
 	Mentions  []*storage.Account
 	Tags      []string
 	InReplyTo *storage.Status
+	// Hooks run in the status's transaction once it is stored (a poll).
+	Hooks []Hook
 }
 
 // Receive stores a status from another server by its remote author under
-// the same rules as a local one (Insert): mentions, notifications of the
+// the same rules as a local one (insert): mentions, notifications of the
 // mentioned local accounts, hashtags, the reply thread, and home-feed
 // fan-out to the author's local followers. A status whose URI is already
 // stored (a replay, or one deleted since) is ErrConflict.
@@ -47,7 +49,18 @@ func (s *Service) Receive(ctx context.Context, author *storage.Account, r Receiv
 		st.InReplyToID, st.InReplyToAccountID = &p.ID, &p.AccountID
 		st.ConversationID = p.ConversationID
 	}
-	if err := s.Insert(ctx, author, st, r.Mentions, r.Tags); err != nil {
+	err := s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		if err := s.insert(ctx, tx, author, st, r.Mentions, r.Tags); err != nil {
+			return err
+		}
+		for _, h := range r.Hooks {
+			if err := h(ctx, tx, st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		if errors.Is(err, storage.ErrConflict) {
 			return fmt.Errorf("post: receive: %w", core.Errorf(core.ErrConflict, "status already received"))
 		}

@@ -125,6 +125,14 @@ func (n *node) signIn(t *testing.T, username string, locked bool) *user {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return n.tokenFor(t, a)
+}
+
+// tokenFor gets a token for the local account a over HTTP: an app, then
+// the password grant.
+func (n *node) tokenFor(t *testing.T, a *storage.Account) *user {
+	t.Helper()
+	username := a.Username
 	var app map[string]any
 	n.call(t, "", http.MethodPost, "/api/v1/apps", url.Values{
 		"client_name": {"test"}, "redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {"read write follow"},
@@ -287,7 +295,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 // federationKinds are the job kinds whose queue settle waits to empty.
-var federationKinds = []string{"federation.deliver", "federation.inbox"}
+var federationKinds = []string{"federation.deliver", "federation.inbox", "federation.poll_update"}
 
 // settle waits until no instance has a federation job waiting or running,
 // twice in a row (a job finishing on one instance may have just queued one

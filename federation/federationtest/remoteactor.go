@@ -41,6 +41,8 @@ type RemoteActor struct {
 	owner   string // publicKey.owner override, "" for the actor itself
 	fetches map[string]int
 	extra   map[string]any // SetExtra
+	inbox   []Delivery     // what was POSTed to its inboxes (inbox.go)
+	beside  []*RemoteActor // other actors on the same server (Beside)
 }
 
 // NewRemoteActor starts a fake server for the actor username, closed when
@@ -198,6 +200,14 @@ func (a *RemoteActor) Document() map[string]any {
 }
 
 func (a *RemoteActor) serve(w http.ResponseWriter, r *http.Request) {
+	if b := a.besideFor(r); b != nil {
+		b.serve(w, r)
+		return
+	}
+	if r.Method == http.MethodPost {
+		a.receive(w, r)
+		return
+	}
 	a.mu.Lock()
 	a.fetches[r.URL.Path]++
 	a.mu.Unlock()

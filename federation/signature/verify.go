@@ -88,8 +88,9 @@ func (res *Result) CheckActor(actor string) error {
 
 // Verify checks r's signature against body, the exact bytes of r's body
 // (the caller has read them, under a size cap). It requires signed
-// (request-target), host and date, and on anything but GET and HEAD a
-// signed digest or content-digest; a Date within MaxSkew; every Digest and
+// (request-target), host, and date or (created), and on anything but GET
+// and HEAD a signed digest or content-digest; a signed Date or (created)
+// within MaxSkew, an (expires) not past; every Digest and
 // Content-Digest present to match body. It then resolves the key and
 // verifies the signature (with the query string, then, as Mastodon does,
 // without it). When a cached key fails it refetches the key once, at most
@@ -144,10 +145,13 @@ func (v *Verifier) checkRequest(r *http.Request, body []byte) (*Params, error) {
 	default:
 		return nil, refuse(ErrAlgorithm, "%q", p.Algorithm)
 	}
-	for _, h := range []string{httpsig.RequestTarget, "host", "date"} {
+	for _, h := range []string{httpsig.RequestTarget, "host"} {
 		if !p.Signs(h) {
 			return nil, refuse(ErrHeaders, "headers must include %s", h)
 		}
+	}
+	if !p.Signs("date") && !p.Signs("(created)") {
+		return nil, refuse(ErrHeaders, "headers must include date or (created)")
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && !p.Signs("digest") && !p.Signs("content-digest") {
 		return nil, refuse(ErrHeaders, "headers must include digest on %s", r.Method)
@@ -166,13 +170,37 @@ func (v *Verifier) checkRequest(r *http.Request, body []byte) (*Params, error) {
 			return nil, refuse(ErrHeaders, "signed header %s is absent", h)
 		}
 	}
-	if err := v.checkDate(r.Header); err != nil {
+	if p.Signs("date") {
+		if err := v.checkDate(r.Header); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.checkCreated(p); err != nil {
 		return nil, err
 	}
 	if err := checkDigests(r.Header, body); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkCreated applies the Date rule to a signed (created), as Mastodon
+// does: within maxSkew of now; and refuses a signature past its
+// (expires).
+func (v *Verifier) checkCreated(p *Params) error {
+	now := v.now()
+	if p.Signs("(created)") {
+		if p.Created == 0 {
+			return refuse(ErrDate, "(created) is signed but the created parameter is missing")
+		}
+		if d := now.Sub(time.Unix(p.Created, 0)); d > v.maxSkew || d < -v.maxSkew {
+			return refuse(ErrDate, "created %d is %s away from now", p.Created, d.Round(time.Second))
+		}
+	}
+	if p.Expires != 0 && now.After(time.Unix(p.Expires, 0)) {
+		return refuse(ErrDate, "the signature expired at %d", p.Expires)
+	}
+	return nil
 }
 
 // checkDate requires one Date header within maxSkew of now.

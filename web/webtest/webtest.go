@@ -47,6 +47,7 @@ type Option func(*config)
 type config struct {
 	host       string
 	addr       string // exact host:port to listen on, "" for host:0
+	domain     string // WithDomain: the domain to serve, "" for the listener's address
 	inst       instance.Config
 	web        web.Config
 	fed        federation.Config
@@ -106,6 +107,9 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 		t.Fatalf("webtest: listen: %v", err)
 	}
 	c.inst.Domain = ln.Addr().String()
+	if c.domain != "" {
+		c.inst.Domain = c.domain
+	}
 	c.inst.Protocol = "http"
 	c.web.Instance = c.inst
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
