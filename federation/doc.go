@@ -8,7 +8,11 @@
 // plain net/http handlers that web mounts.
 package federation
 
-import "github.com/rounds-md/rounds/federation/delivery"
+import (
+	"time"
+
+	"github.com/rounds-md/rounds/federation/delivery"
+)
 
 // Config holds the federation edge's settings.
 type Config struct {
@@ -22,4 +26,8 @@ type Config struct {
 	AuthorizedFetch bool
 	// Delivery tunes the outbound queue.
 	Delivery delivery.Config
+	// PollUpdateDelay gathers the votes on a local poll: the Update of its
+	// Question goes out at most once per delay; default
+	// DefaultPollUpdateDelay.
+	PollUpdateDelay time.Duration
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/core/job"
 	"github.com/rounds-md/rounds/core/outbox"
+	"github.com/rounds-md/rounds/core/poll"
 	"github.com/rounds-md/rounds/core/post"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
@@ -61,11 +63,17 @@ type Federator struct {
 	credentials *credential.Service
 	posts       *post.Service
 	follows     *follow.Service
+	// polls counts received votes and keeps remote polls (WithPolls).
+	polls *poll.Service
 
 	now func() time.Time
 	// lastPrune is when (Unix seconds) old inbox activity ids were last
 	// forgotten by this process.
 	lastPrune atomic.Int64
+	// revived is when this process last cleared each host's delivery
+	// failure marks on a signed request from it (inbox.go).
+	revivedMu sync.Mutex
+	revived   map[string]time.Time
 }
 
 var _ outbox.Publisher = (*Federator)(nil)
@@ -77,7 +85,7 @@ var _ outbox.Publisher = (*Federator)(nil)
 func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
 	f := &Federator{
 		cfg: cfg, inst: d.Instance, store: d.Store, accounts: d.Accounts, jobs: d.Jobs, log: d.Log,
-		now: time.Now,
+		now: time.Now, revived: map[string]time.Time{},
 	}
 	if cfg.Delivery.Now != nil {
 		f.now = cfg.Delivery.Now
@@ -109,6 +117,9 @@ func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	if err := d.Jobs.Register(job.Kind{Name: InboxKind, Handler: f.process, MaxAttempts: 5, Timeout: 2 * time.Minute}); err != nil {
+		return nil, fmt.Errorf("federation: %w", err)
+	}
+	if err := d.Jobs.Register(job.Kind{Name: PollUpdateKind, Handler: f.runPollUpdate, MaxAttempts: 5, Timeout: time.Minute}); err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
 	f.profiles = profile.New(d.Store, d.Instance).WithResolver(f)

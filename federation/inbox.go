@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/job"
@@ -62,9 +63,11 @@ func (f *Federator) Receive(ctx context.Context, r *http.Request, username strin
 	if ct := r.Header.Get("Content-Type"); !deref.IsActivityType(ct) {
 		return refuse(http.StatusUnsupportedMediaType, nil, "Content-Type must be application/activity+json or application/ld+json with the ActivityStreams profile")
 	}
+	keyHost := ""
 	if vals := r.Header.Values("Signature"); len(vals) == 1 {
 		if p, err := signature.Parse(vals[0]); err == nil {
-			if err := f.checkHost(ctx, hostOf(p.KeyID)); err != nil {
+			keyHost = hostOf(p.KeyID)
+			if err := f.checkHost(ctx, keyHost); err != nil {
 				return err
 			}
 		}
@@ -84,33 +87,69 @@ func (f *Federator) Receive(ctx context.Context, r *http.Request, username strin
 	if err := res.CheckActor(act.Actor); err != nil {
 		return refuse(http.StatusUnauthorized, err, "%v", err)
 	}
-	if err := f.checkHost(ctx, hostOf(act.Actor)); err != nil {
-		return err
+	if actorHost := hostOf(act.Actor); actorHost != keyHost {
+		// Checked above already when, as the key resolver requires, the
+		// actor owning the key lives on the key's host.
+		if err := f.checkHost(ctx, actorHost); err != nil {
+			return err
+		}
 	}
 	if err := f.checkOrigin(ctx, act); err != nil {
 		return err
 	}
-	if _, err := f.store.ReviveDeliveryHost(ctx, hostOf(act.Actor)); err != nil {
-		f.log.WarnContext(ctx, "federation: revive host", "err", err)
-	}
+	f.revive(ctx, hostOf(act.Actor))
 	prio := job.PriorityDefault
 	if interactive[act.Type] {
 		prio = job.PriorityInteractive
 	}
-	err = f.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
-		fresh, err := tx.RecordInboxActivity(ctx, act.ID, f.now())
-		if err != nil || !fresh {
-			return err
-		}
-		_, err = f.jobs.Enqueue(ctx, tx, InboxKind, inboxArgs{Activity: body, Inbox: username}, job.Options{Priority: prio})
-		return err
-	})
+	// The dedupe row and the job are written together (one statement on
+	// PostgreSQL): a replay is accepted and does nothing.
+	j, err := f.jobs.Row(InboxKind, inboxArgs{Activity: body, Inbox: username}, job.Options{Priority: prio})
 	if err != nil {
 		return fmt.Errorf("federation: inbox: %w", err)
 	}
-	f.jobs.Wake()
+	fresh, err := f.store.RecordInboxActivityWithJob(ctx, act.ID, f.now(), j)
+	if err != nil {
+		return fmt.Errorf("federation: inbox: %w", err)
+	}
+	if fresh {
+		f.jobs.Wake()
+	}
 	return nil
 }
+
+// reviveEvery is how often a host's signed requests clear its delivery
+// failure marks: a write per request would cost the inbox a statement
+// (and, on SQLite, the write lock) for a mark that takes days to matter.
+const reviveEvery = time.Minute
+
+// revive clears the delivery failure marks of a host that sent a signed
+// request, unless this process did so within reviveEvery.
+func (f *Federator) revive(ctx context.Context, host string) {
+	now := f.now()
+	f.revivedMu.Lock()
+	last, ok := f.revived[host]
+	if ok && now.Sub(last) < reviveEvery {
+		f.revivedMu.Unlock()
+		return
+	}
+	if len(f.revived) >= maxRevived {
+		for h, t := range f.revived {
+			if now.Sub(t) >= reviveEvery {
+				delete(f.revived, h)
+			}
+		}
+	}
+	f.revived[host] = now
+	f.revivedMu.Unlock()
+	if _, err := f.store.ReviveDeliveryHost(ctx, host); err != nil {
+		f.log.WarnContext(ctx, "federation: revive host", "err", err)
+	}
+}
+
+// maxRevived bounds the hosts revive remembers; older entries are dropped
+// when it fills.
+const maxRevived = 10_000
 
 // checkHost refuses, with 403, a host the domain policy does not allow.
 func (f *Federator) checkHost(ctx context.Context, host string) error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/job"
+	"github.com/rounds-md/rounds/core/report"
 	"github.com/rounds-md/rounds/federation/deref"
 	"github.com/rounds-md/rounds/federation/sanitize"
 	"github.com/rounds-md/rounds/storage"
@@ -136,8 +137,11 @@ func (f *Federator) apply(ctx context.Context, actor *storage.Account, act *Node
 		if err != nil {
 			return err
 		}
-		_, err = f.follows.Block(ctx, actor, target.ID)
-		return err
+		if _, err = f.follows.Block(ctx, actor, target.ID); err != nil {
+			return err
+		}
+		// Kept so that an Undo naming only the Block's id finds it.
+		return f.store.SetBlockURI(ctx, actor.ID, target.ID, act.ID)
 	case "Flag":
 		return f.applyFlag(ctx, actor, act)
 	case "Like":
@@ -150,12 +154,13 @@ func (f *Federator) apply(ctx context.Context, actor *storage.Account, act *Node
 	return nil
 }
 
-// applyUndo undoes a follow or a block.
+// applyUndo undoes a follow, block, favourite or boost: the activity
+// embedded, or named by its id only.
 func (f *Federator) applyUndo(ctx context.Context, actor *storage.Account, obj Ref) error {
 	inner := obj.Node
-	if inner == nil {
-		f.log.DebugContext(ctx, "federation: Undo of an object by id only ignored", "account_id", actor.ID)
-		return nil
+	if inner == nil || inner.FirstObject().ID == "" {
+		// The undone activity by its id only (process_undo.go).
+		return f.undoByID(ctx, actor, obj.ID)
 	}
 	switch inner.Type {
 	case "Follow":
@@ -204,7 +209,7 @@ func (f *Federator) followerOf(ctx context.Context, obj Ref) (*storage.Account, 
 }
 
 // applyFlag stores a report about a local account (and some of its
-// statuses) for moderators.
+// statuses) for moderators, who are told of it (core/report).
 func (f *Federator) applyFlag(ctx context.Context, actor *storage.Account, act *Node) error {
 	var target *storage.Account
 	var ids []int64
@@ -240,7 +245,7 @@ func (f *Federator) applyFlag(ctx context.Context, actor *storage.Account, act *
 	uri := act.ID
 	r := &storage.Report{AccountID: actor.ID, TargetAccountID: target.ID, Comment: string(comment), URI: &uri}
 	r.SetStatusIDs(ids)
-	if err := f.store.InsertReport(ctx, r); err != nil {
+	if err := report.Record(ctx, f.store, r); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
 			return nil
 		}

@@ -167,6 +167,12 @@ func checkStoredAccounts(t *testing.T, dsn string) {
 		t.Errorf("bob: %+v / %+v; want Bob_2, Dr Bob, locked, active, approved and confirmed member", bob, bu)
 	}
 
+	// Creating Bob_2 told the admin (admin.sign_up), and nothing else did.
+	ns, err := s.Notifications(ctx, alice.ID, storage.NotificationFilter{}, storage.Page{Limit: 10})
+	if err != nil || len(ns) != 1 || ns[0].Type != "admin.sign_up" || ns[0].FromAccountID != bob.ID {
+		t.Errorf("alice's notifications = %+v, %v; want one admin.sign_up from Bob_2", ns, err)
+	}
+
 	// The failed commands stored nothing.
 	accts, err := s.ListAccounts(ctx, storage.AccountFilter{LocalOnly: true})
 	if err != nil {

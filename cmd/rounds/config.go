@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -68,6 +69,8 @@ var settings = []setting{
 	{"metrics_token", "ROUNDS_METRICS_TOKEN", "", "bearer token required to read /metrics (empty: open)"},
 	{"trusted_proxies", "ROUNDS_TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (empty: none)"},
 	{"password_grant", "ROUNDS_PASSWORD_GRANT", "true", "allow the OAuth password grant (toot login_cli, Mastodon.py log_in with a password)"},
+	{"media_unattached_grace", "ROUNDS_MEDIA_UNATTACHED_GRACE", "24h", "how long an upload attached to no status is kept before it is deleted (at least 1h)"},
+	{"job_workers", "ROUNDS_JOB_WORKERS", "", "background jobs run at once: deliveries, inbox processing, media (default: 16 on PostgreSQL, 4 on SQLite)"},
 	{"rate_limit", "ROUNDS_RATE_LIMIT", "on", "API rate limits: on, off, or exempt:CIDR[,CIDR...] (on, except clients in those ranges)"},
 	{"log_level", "ROUNDS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"log_format", "ROUNDS_LOG_FORMAT", "text", "text or json"},
@@ -210,6 +213,14 @@ func buildConfig(v map[string]string) (Config, error) {
 		return bad("authorized_fetch", "%q is not a boolean", v["authorized_fetch"])
 	}
 	c.Media = media.Config{Dir: filepath.Join(c.DataDir, "media")}
+	if c.Media.UnattachedGrace, err = time.ParseDuration(v["media_unattached_grace"]); err != nil || c.Media.UnattachedGrace < time.Hour {
+		return bad("media_unattached_grace", "%q must be a duration of at least 1h, such as 24h", v["media_unattached_grace"])
+	}
+	if w := v["job_workers"]; w != "" {
+		if c.Jobs.Workers, err = strconv.Atoi(w); err != nil || c.Jobs.Workers < 1 || c.Jobs.Workers > 256 {
+			return bad("job_workers", "%q must be a whole number from 1 to 256", w)
+		}
+	}
 	c.Web = web.Config{Instance: c.Instance, MetricsToken: v["metrics_token"], OAuth: oauth.DefaultConfig()}
 	for _, p := range strings.Split(v["trusted_proxies"], ",") {
 		if p = strings.TrimSpace(p); p == "" {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // loadConfig resolves the configuration from args and env as every
@@ -112,6 +113,9 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	if c.Web.Instance != c.Instance {
 		t.Error("the web edge does not get the instance configuration")
+	}
+	if c.Media.UnattachedGrace != 24*time.Hour {
+		t.Errorf("default unattached media grace = %s, want 24h", c.Media.UnattachedGrace)
 	}
 }
 
@@ -257,6 +261,10 @@ func TestInvalidValues(t *testing.T) {
 		{"ROUNDS_DOMAIN", "rounds.example/path"},
 		{"ROUNDS_PPROF_ADDR", "0.0.0.0:6060"},
 		{"ROUNDS_PPROF_ADDR", "6060"},
+		{"ROUNDS_MEDIA_UNATTACHED_GRACE", "a day"},
+		{"ROUNDS_MEDIA_UNATTACHED_GRACE", "30m"},
+		{"ROUNDS_JOB_WORKERS", "0"},
+		{"ROUNDS_JOB_WORKERS", "many"},
 	} {
 		t.Run(tc.env, func(t *testing.T) {
 			env := map[string]string{
@@ -315,5 +323,22 @@ func TestREADMEListsEverySetting(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), "`"+configEnv+"`") {
 		t.Errorf("README.md does not mention `%s`", configEnv)
+	}
+}
+
+// TestJobWorkers: unset, the queue picks its default for the database;
+// ROUNDS_JOB_WORKERS (or --job-workers) sets it.
+func TestJobWorkers(t *testing.T) {
+	c, err := loadConfig(t, nil)
+	if err != nil || c.Jobs.Workers != 0 {
+		t.Fatalf("default: %d, %v; want 0 (the queue's default)", c.Jobs.Workers, err)
+	}
+	c, err = loadConfig(t, map[string]string{"ROUNDS_JOB_WORKERS": "32"})
+	if err != nil || c.Jobs.Workers != 32 {
+		t.Fatalf("ROUNDS_JOB_WORKERS=32: %d, %v", c.Jobs.Workers, err)
+	}
+	c, err = loadConfig(t, map[string]string{"ROUNDS_JOB_WORKERS": "32"}, "--job-workers", "6")
+	if err != nil || c.Jobs.Workers != 6 {
+		t.Fatalf("--job-workers 6: %d, %v", c.Jobs.Workers, err)
 	}
 }

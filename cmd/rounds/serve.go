@@ -65,6 +65,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := a.firstRunHint(ctx); err != nil {
 		return err
 	}
+	// The hourly clean-up of unattached uploads keeps itself going once
+	// one job waits; this queues it on the first start.
+	if err := a.media.ScheduleCleanup(ctx); err != nil {
+		return err
+	}
 
 	// Background jobs run once the schema is current, and stop before the
 	// database closes (the deferred close above runs after this; a second

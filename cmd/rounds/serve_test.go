@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rounds-md/rounds/core/media"
+	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/storage/migrations"
 )
 
@@ -184,6 +186,7 @@ func TestServe(t *testing.T) {
 			}
 		}
 		checkGracefulShutdown(t, s)
+		checkCleanupScheduled(t, dsn)
 		if strings.HasPrefix(dsn, "sqlite:") {
 			// Closing the last connection checkpoints the WAL and removes it:
 			// the database was closed.
@@ -207,6 +210,28 @@ func TestServe(t *testing.T) {
 			t.Errorf("serve exited %d after its context ended, want 0:\n%s", code, s.logs)
 		}
 	})
+}
+
+// checkCleanupScheduled checks that serve left one unattached-media
+// clean-up job waiting for the next hour.
+func checkCleanupScheduled(t *testing.T, dsn string) {
+	t.Helper()
+	s, err := storage.Open(context.Background(), storage.Config{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	counts, err := s.JobCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range counts[media.CleanupKind] {
+		n += c
+	}
+	if n != 1 {
+		t.Errorf("%d %s jobs after serve, want 1: %v", n, media.CleanupKind, counts)
+	}
 }
 
 // checkGracefulShutdown ends s's context, as SIGINT or SIGTERM would, while

@@ -9,9 +9,13 @@
 // queue and never run a job twice at once), renews the lease while a
 // handler runs, retries failures with exponential backoff and jitter up
 // to each kind's maximum attempts, limits how many jobs of each kind run
-// at once, and runs urgent priorities first. Stop lets running jobs finish
-// and hands back the ones that do not finish in time; the jobs of a
-// crashed process become runnable again when their lease expires.
+// at once, and runs urgent priorities first. A worker that finishes a job
+// completes it and claims its next job in one round trip
+// (storage.CompleteJobAndClaim), so a busy queue costs one statement per
+// job besides the jobs' own. Stop lets running jobs finish and hands back
+// the ones that do not finish in time; the jobs of a crashed process
+// become runnable again when their lease expires (a sweep every half
+// lease finds them).
 //
 // It imports storage; never web, federation, gin or bun.
 package job

@@ -19,14 +19,15 @@ import (
 // Config holds a Queue's settings. The zero value is usable.
 type Config struct {
 	// Workers caps the jobs this process runs at once, all kinds
-	// together; default 4.
+	// together; default DefaultWorkers for the store's database.
 	Workers int
 	// PollInterval is how often the queue looks for due jobs when nothing
 	// woke it; default 1 second.
 	PollInterval time.Duration
 	// Lease is how long a claim lasts without renewal; a running job's
 	// lease is renewed every Lease/3, and the jobs of a crashed process
-	// become runnable again once their lease has expired. Default 1 minute.
+	// become runnable again once their lease has expired (found by a
+	// sweep every Lease/2). Default 1 minute.
 	Lease time.Duration
 	// Owner names this process in claims; default host-pid-random.
 	Owner string
@@ -34,10 +35,25 @@ type Config struct {
 	Now func() time.Time
 }
 
+// DefaultWorkers is the default Config.Workers on a database of dialect
+// d. Most jobs wait rather than compute: a delivery on the remote server,
+// inbox processing on a dozen database round trips. On PostgreSQL more of
+// them at once overlap those waits (in the federation benchmarks of
+// docs/performance.md, on a busy 2-core machine, 16 workers delivered and
+// processed about twice what 4 did; its pool has 25 connections); on
+// SQLite, whose writers take turns, more than 4 only queue for the write
+// lock and did worse.
+func DefaultWorkers(d storage.Dialect) int {
+	if d == storage.Postgres {
+		return 16
+	}
+	return 4
+}
+
 // withDefaults fills in the zero fields of c.
-func (c Config) withDefaults() Config {
+func (c Config) withDefaults(d storage.Dialect) Config {
 	if c.Workers <= 0 {
-		c.Workers = 4
+		c.Workers = DefaultWorkers(d)
 	}
 	if c.PollInterval <= 0 {
 		c.PollInterval = time.Second
@@ -70,6 +86,11 @@ type Options struct {
 	// (a second Enqueue with the same key fails with storage.ErrConflict)
 	// and lets Cancel find it.
 	Key string
+	// IfAbsent, with Key, makes Enqueue do nothing (returning ID 0 and no
+	// error) when a live job of the kind has the key already, without
+	// failing the caller's transaction: for work that one job does for
+	// however many requests (a debounced update).
+	IfAbsent bool
 }
 
 // Queue registers kinds of jobs, enqueues them and, once started, runs
@@ -82,9 +103,12 @@ type Queue struct {
 	mu      sync.Mutex
 	kinds   map[string]Kind
 	running map[string]int // jobs running now, by kind
-	total   int
-	started bool
-	stopped bool
+	// reserved counts, by kind, the places that workers finishing a job
+	// may fill with the job they claim next (reserveNext).
+	reserved map[string]int
+	total    int
+	started  bool
+	stopped  bool
 
 	wake     chan struct{}
 	quit     chan struct{} // closed by Stop: claim no more
@@ -99,8 +123,8 @@ type Queue struct {
 func New(store *storage.Store, cfg Config, log *slog.Logger) *Queue {
 	hardCtx, hard := context.WithCancel(context.Background())
 	return &Queue{
-		store: store, cfg: cfg.withDefaults(), log: log,
-		kinds: map[string]Kind{}, running: map[string]int{},
+		store: store, cfg: cfg.withDefaults(store.Dialect()), log: log,
+		kinds: map[string]Kind{}, running: map[string]int{}, reserved: map[string]int{},
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), loopEnd: make(chan struct{}), stopDone: make(chan struct{}),
 		hardCtx: hardCtx, hard: hard,
 	}
@@ -137,13 +161,33 @@ func (q *Queue) kind(name string) (Kind, bool) {
 // with the rows that call for it: if the transaction rolls back, there is
 // no job. It returns the job's ID.
 func (q *Queue) Enqueue(ctx context.Context, store *storage.Store, kind string, args any, opts Options) (int64, error) {
+	j, err := q.Row(kind, args, opts)
+	if err != nil {
+		return 0, err
+	}
+	if opts.IfAbsent && j.Key != nil {
+		added, err := store.EnqueueJobIfAbsent(ctx, j)
+		if err != nil || !added {
+			return 0, err
+		}
+	} else if err := store.EnqueueJob(ctx, j); err != nil {
+		return 0, fmt.Errorf("job: enqueue: %w", err)
+	}
+	q.Wake()
+	return j.ID, nil
+}
+
+// Row builds the row Enqueue would write, for a caller that writes it
+// with other rows in one statement (storage.RecordInboxActivityWithJob);
+// call Wake after that commits.
+func (q *Queue) Row(kind string, args any, opts Options) (*storage.Job, error) {
 	k, ok := q.kind(kind)
 	if !ok {
-		return 0, fmt.Errorf("job: enqueue: unknown kind %q", kind)
+		return nil, fmt.Errorf("job: enqueue: unknown kind %q", kind)
 	}
 	raw, err := json.Marshal(args)
 	if err != nil {
-		return 0, fmt.Errorf("job: enqueue %s: arguments: %w", kind, err)
+		return nil, fmt.Errorf("job: enqueue %s: arguments: %w", kind, err)
 	}
 	j := &storage.Job{
 		Kind: kind, Args: string(raw), Priority: int(k.Priority), MaxAttempts: k.MaxAttempts,
@@ -161,11 +205,7 @@ func (q *Queue) Enqueue(ctx context.Context, store *storage.Store, kind string, 
 	if opts.Key != "" {
 		j.Key = &opts.Key
 	}
-	if err := store.EnqueueJob(ctx, j); err != nil {
-		return 0, fmt.Errorf("job: enqueue: %w", err)
-	}
-	q.Wake()
-	return j.ID, nil
+	return j, nil
 }
 
 // Cancel removes the waiting job of kind with key; storage.ErrNotFound
@@ -255,11 +295,7 @@ func (q *Queue) loop() {
 		}
 		if now := q.cfg.Now(); now.Sub(lastSweep) >= q.cfg.Lease/2 {
 			lastSweep = now
-			if n, err := q.store.DiscardStaleJobs(ctx, now); err != nil {
-				q.log.WarnContext(ctx, "job: discard stale jobs", "err", err)
-			} else if n > 0 {
-				q.log.WarnContext(ctx, "job: discarded jobs whose last attempt's lease expired", "count", n)
-			}
+			q.sweep(ctx, now)
 		}
 		claimed := q.fill(ctx)
 		wait := q.cfg.PollInterval
@@ -282,6 +318,27 @@ func (q *Queue) loop() {
 	}
 }
 
+// sweep deals with the jobs whose claimer's lease expired (it crashed):
+// discarded when that was their last attempt, available again otherwise.
+func (q *Queue) sweep(ctx context.Context, now time.Time) error {
+	n, err := q.store.DiscardStaleJobs(ctx, now)
+	if err != nil {
+		q.log.WarnContext(ctx, "job: discard stale jobs", "err", err)
+		return err
+	}
+	if n > 0 {
+		q.log.WarnContext(ctx, "job: discarded jobs whose last attempt's lease expired", "count", n)
+	}
+	if n, err = q.store.RequeueExpiredJobs(ctx, now); err != nil {
+		q.log.WarnContext(ctx, "job: requeue expired jobs", "err", err)
+		return err
+	}
+	if n > 0 {
+		q.log.InfoContext(ctx, "job: jobs whose lease expired are runnable again", "count", n)
+	}
+	return nil
+}
+
 // freeKinds lists the kinds that may start another job now, sorted.
 func (q *Queue) freeKinds() []string {
 	q.mu.Lock()
@@ -291,7 +348,7 @@ func (q *Queue) freeKinds() []string {
 	}
 	var out []string
 	for name, k := range q.kinds {
-		if q.running[name] < k.Concurrency {
+		if q.running[name]+q.reserved[name] < k.Concurrency {
 			out = append(out, name)
 		}
 	}
@@ -329,17 +386,69 @@ func (q *Queue) fill(ctx context.Context) int {
 		q.mu.Unlock()
 		q.jobs.Add(1)
 		n++
-		go func() {
-			defer q.jobs.Done()
-			defer func() {
-				q.mu.Lock()
-				q.running[k.Name]--
-				q.total--
-				q.mu.Unlock()
-				q.Wake()
-			}()
-			q.run(ctx, k, sj)
-		}()
+		go q.work(ctx, k, sj)
+	}
+}
+
+// work runs a claimed job in one of the queue's slots and, until the
+// queue stops, the jobs it claims next for that slot as it completes
+// each one; then it frees the slot.
+func (q *Queue) work(ctx context.Context, k Kind, sj *storage.Job) {
+	defer q.jobs.Done()
+	for sj != nil {
+		next := q.run(ctx, k, sj, true)
+		if next != nil {
+			k, _ = q.kind(next.Kind)
+		}
+		sj = next
+	}
+	q.mu.Lock()
+	q.running[k.Name]--
+	q.total--
+	q.mu.Unlock()
+	q.Wake()
+}
+
+// reserveNext lists the kinds a worker finishing a job of kind cur may
+// claim next in its slot, none once the queue is stopping, and reserves a
+// place in each so that the claim loop cannot take it meanwhile;
+// settleNext releases the reservations and moves the slot to the kind of
+// the job claimed.
+func (q *Queue) reserveNext(cur string) []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	select {
+	case <-q.quit:
+		return nil
+	default:
+	}
+	var out []string
+	for name, k := range q.kinds {
+		used := q.running[name] + q.reserved[name]
+		if name == cur {
+			used--
+		}
+		if used < k.Concurrency {
+			out = append(out, name)
+		}
+	}
+	for _, name := range out {
+		q.reserved[name]++
+	}
+	sort.Strings(out)
+	return out
+}
+
+// settleNext ends a reserveNext.
+func (q *Queue) settleNext(cur string, kinds []string, next *storage.Job) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, name := range kinds {
+		q.reserved[name]--
+	}
+	if next != nil {
+		q.running[cur]--
+		q.running[next.Kind]++
 	}
 }
 
@@ -357,7 +466,7 @@ func (q *Queue) RunDue(ctx context.Context) (int, error) {
 	n := 0
 	for {
 		now := q.cfg.Now()
-		if _, err := q.store.DiscardStaleJobs(ctx, now); err != nil {
+		if err := q.sweep(ctx, now); err != nil {
 			return n, fmt.Errorf("job: run due: %w", err)
 		}
 		sj, err := q.store.ClaimJob(ctx, kinds, q.cfg.Owner, now, now.Add(q.cfg.Lease))
@@ -368,7 +477,7 @@ func (q *Queue) RunDue(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("job: run due: %w", err)
 		}
 		k, _ := q.kind(sj.Kind)
-		q.run(ctx, k, sj)
+		q.run(ctx, k, sj, false)
 		n++
 	}
 }

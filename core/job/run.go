@@ -16,8 +16,10 @@ const maxErrorLen = 2000
 
 // run runs one claimed job to its outcome: finished (deleted), retried
 // later, discarded, or handed back on shutdown. base is cancelled on a
-// hard stop.
-func (q *Queue) run(base context.Context, k Kind, sj *storage.Job) {
+// hard stop. With chain, a finished job's completion also claims the next
+// job for the caller's slot (one round trip for both), which run returns;
+// nil when none was claimed.
+func (q *Queue) run(base context.Context, k Kind, sj *storage.Job, chain bool) *storage.Job {
 	j := &Job{ID: sj.ID, Kind: sj.Kind, Args: json.RawMessage(sj.Args), Attempt: sj.Attempt, MaxAttempts: sj.MaxAttempts}
 	if sj.Key != nil {
 		j.Key = *sj.Key
@@ -37,12 +39,23 @@ func (q *Queue) run(base context.Context, k Kind, sj *storage.Job) {
 	case <-lost:
 		q.log.WarnContext(db, "job: lease lost while running; another claimer owns the job now",
 			"job", j.ID, "kind", j.Kind, "attempt", j.Attempt)
-		return
+		return nil
 	default:
 	}
 	owner, now := q.cfg.Owner, q.cfg.Now()
 	var serr error
 	switch {
+	case err == nil && chain:
+		kinds := q.reserveNext(k.Name)
+		next, completed, err := q.store.CompleteJobAndClaim(db, j.ID, owner, j.Attempt, kinds, now, now.Add(q.cfg.Lease))
+		q.settleNext(k.Name, kinds, next)
+		switch {
+		case err != nil:
+			q.log.WarnContext(db, "job: record outcome", "job", j.ID, "kind", j.Kind, "err", err)
+		case !completed:
+			q.log.WarnContext(db, "job: record outcome", "job", j.ID, "kind", j.Kind, "err", "the claim was lost")
+		}
+		return next
 	case err == nil:
 		serr = q.store.CompleteJob(db, j.ID, owner, j.Attempt)
 	case base.Err() != nil:
@@ -65,6 +78,7 @@ func (q *Queue) run(base context.Context, k Kind, sj *storage.Job) {
 	if serr != nil {
 		q.log.WarnContext(db, "job: record outcome", "job", j.ID, "kind", j.Kind, "err", serr)
 	}
+	return nil
 }
 
 // heartbeat renews the job's lease every Lease/3 until the returned stop

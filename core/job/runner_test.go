@@ -213,3 +213,70 @@ func TestStopReleasesUnfinishedJobs(t *testing.T) {
 		}
 	})
 }
+
+// TestChainedClaimsKeepLimits: a worker that finishes a job claims the
+// next one for its slot, of any kind with room; the per-kind and total
+// limits hold while workers and the claim loop both claim.
+func TestChainedClaimsKeepLimits(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		running := map[string]int{}
+		peak := map[string]int{}
+		total, peakTotal := 0, 0
+		runs := map[int64]int{}
+		handler := func(kind string) job.Handler {
+			return func(_ context.Context, j *job.Job) error {
+				mu.Lock()
+				running[kind]++
+				total++
+				peak[kind] = max(peak[kind], running[kind])
+				peakTotal = max(peakTotal, total)
+				runs[j.ID]++
+				mu.Unlock()
+				time.Sleep(2 * time.Millisecond)
+				mu.Lock()
+				running[kind]--
+				total--
+				mu.Unlock()
+				return nil
+			}
+		}
+		q := job.New(s, job.Config{Workers: 3, PollInterval: 5 * time.Millisecond}, quiet())
+		for _, k := range []job.Kind{
+			{Name: "test.narrow", Concurrency: 1, Handler: handler("test.narrow")},
+			{Name: "test.wide", Handler: handler("test.wide")},
+		} {
+			if err := q.Register(k); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const n = 60
+		for i := 0; i < n; i++ {
+			kind := []string{"test.narrow", "test.wide"}[i%2]
+			if _, err := q.Enqueue(ctx, s, kind, i, job.Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := q.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "jobs to finish", func() bool { return countJobs(t, s) == 0 })
+		if err := q.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(runs) != n {
+			t.Errorf("%d jobs ran, want %d", len(runs), n)
+		}
+		for id, c := range runs {
+			if c != 1 {
+				t.Errorf("job %d ran %d times", id, c)
+			}
+		}
+		if peak["test.narrow"] > 1 || peakTotal > 3 {
+			t.Errorf("peaks: %v, %d in all; want at most 1 narrow and 3 in all", peak, peakTotal)
+		}
+	})
+}

@@ -102,22 +102,31 @@ type Service struct {
 
 	mu      sync.Mutex
 	busy    map[string]int // deliveries running now, by host
+	hosts   map[string]hostState
 	signers map[int64]cachedSigner
 }
 
+// cachedSigner is a local account's signer, built from its key as read
+// at loaded.
 type cachedSigner struct {
 	pem    string
 	keyID  string
 	signer *signature.Signer
+	loaded time.Time
 }
+
+// signerTTL is how long a signer is used without reading its account
+// again (to notice a new key or a deleted account).
+const signerTTL = 5 * time.Second
 
 // New returns a Service and registers its job kind with jobs. client
 // sends the requests (it refuses private addresses unless configured to
-// allow them); policy is asked before every attempt.
+// allow them); policy is asked before an attempt, except within a few
+// seconds of finding the host allowed and healthy (hosts.go).
 func New(cfg Config, store *storage.Store, jobs *job.Queue, client *deref.Client, policy Policy, log *slog.Logger) (*Service, error) {
 	s := &Service{
 		cfg: cfg.withDefaults(), store: store, jobs: jobs, client: client, policy: policy, log: log,
-		busy: map[string]int{}, signers: map[int64]cachedSigner{},
+		busy: map[string]int{}, hosts: map[string]hostState{}, signers: map[int64]cachedSigner{},
 	}
 	err := jobs.Register(job.Kind{
 		Name: Kind, Handler: s.handle, Concurrency: cfg.Concurrency,
@@ -190,14 +199,7 @@ func (s *Service) handle(ctx context.Context, j *job.Job) error {
 	if now.Sub(a.EnqueuedAt) > s.cfg.GiveUpAfter {
 		return job.Permanent(fmt.Errorf("delivery to %s: gave up after %s", host, s.cfg.GiveUpAfter))
 	}
-	if ok, err := s.policy.AllowedHost(ctx, host); err != nil {
-		return err
-	} else if !ok {
-		return job.Permanent(fmt.Errorf("delivery to %s: the domain is blocked or not allowed", host))
-	}
-	if h, err := s.store.DeliveryHostByName(ctx, host); err == nil && h.Dead() {
-		return job.Permanent(fmt.Errorf("delivery to %s: host marked dead since %s", host, h.DeadSince.UTC().Format(time.RFC3339)))
-	} else if err != nil && !errors.Is(err, storage.ErrNotFound) {
+	if err := s.checkHost(ctx, host, now); err != nil {
 		return err
 	}
 	if !s.acquire(host) {
@@ -220,24 +222,21 @@ func (s *Service) handle(ctx context.Context, j *job.Job) error {
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	switch code := resp.StatusCode; {
 	case code >= 200 && code < 300:
-		if err := s.store.RecordDeliverySuccess(ctx, host, s.cfg.Now()); err != nil {
-			s.log.WarnContext(ctx, "delivery: record success", "host", host, "err", err)
-		}
+		s.contacted(ctx, host, s.cfg.Now())
 		return nil
 	case code == http.StatusUnauthorized || code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
 		return s.failed(ctx, host, a, fmt.Errorf("delivery to %s: %d %s", host, code, clip(string(msg))), retryAfter(resp.Header.Get("Retry-After"), s.cfg.Now()))
 	default:
 		// The host answered: it is alive, but this delivery will never
 		// succeed.
-		if err := s.store.RecordDeliverySuccess(ctx, host, s.cfg.Now()); err != nil {
-			s.log.WarnContext(ctx, "delivery: record contact", "host", host, "err", err)
-		}
+		s.contacted(ctx, host, s.cfg.Now())
 		return job.Permanent(fmt.Errorf("delivery to %s: %d %s", host, code, clip(string(msg))))
 	}
 }
 
 // failed records a failed attempt and asks for the next one.
 func (s *Service) failed(ctx context.Context, host string, a args, cause error, after time.Duration) error {
+	s.forgetHost(host)
 	h, err := s.store.RecordDeliveryFailure(ctx, host, s.cfg.Now(), s.cfg.DeadAfter)
 	if err != nil {
 		s.log.WarnContext(ctx, "delivery: record failure", "host", host, "err", err)
@@ -306,8 +305,15 @@ func (s *Service) release(host string) {
 }
 
 // signer returns the signer of a local account, cached while its key is
-// unchanged.
+// unchanged; the account is read again after signerTTL.
 func (s *Service) signer(ctx context.Context, accountID int64, keyID string) (*signature.Signer, error) {
+	now := s.cfg.Now()
+	s.mu.Lock()
+	c, ok := s.signers[accountID]
+	s.mu.Unlock()
+	if ok && c.keyID == keyID && now.Sub(c.loaded) < signerTTL {
+		return c.signer, nil
+	}
 	a, err := s.store.AccountByID(ctx, accountID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, job.Permanent(fmt.Errorf("delivery: signing account %d is gone", accountID))
@@ -318,18 +324,14 @@ func (s *Service) signer(ctx context.Context, accountID int64, keyID string) (*s
 	if a.PrivateKeyPEM == nil {
 		return nil, job.Permanent(fmt.Errorf("delivery: account %d has no private key", accountID))
 	}
-	s.mu.Lock()
-	c, ok := s.signers[accountID]
-	s.mu.Unlock()
-	if ok && c.pem == *a.PrivateKeyPEM && c.keyID == keyID {
-		return c.signer, nil
-	}
-	signer, err := signature.NewSigner(keyID, *a.PrivateKeyPEM)
-	if err != nil {
-		return nil, job.Permanent(fmt.Errorf("delivery: account %d: %w", accountID, err))
+	signer := c.signer
+	if !ok || c.pem != *a.PrivateKeyPEM || c.keyID != keyID {
+		if signer, err = signature.NewSigner(keyID, *a.PrivateKeyPEM); err != nil {
+			return nil, job.Permanent(fmt.Errorf("delivery: account %d: %w", accountID, err))
+		}
 	}
 	s.mu.Lock()
-	s.signers[accountID] = cachedSigner{pem: *a.PrivateKeyPEM, keyID: keyID, signer: signer}
+	s.signers[accountID] = cachedSigner{pem: *a.PrivateKeyPEM, keyID: keyID, signer: signer, loaded: now}
 	s.mu.Unlock()
 	return signer, nil
 }

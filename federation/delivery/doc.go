@@ -9,8 +9,12 @@
 // job. Hosts: at most Config.PerHost deliveries run at once per host in a
 // process; a host failing without a success for Config.DeadAfter is marked
 // dead and skipped until any successful contact (a delivery, or a signed
-// request from it) revives it. Several processes share the queue through
-// core/job's claim, which never hands one job to two of them.
+// request from it) revives it. A process remembers a host it found
+// allowed and healthy for a few seconds, so that a delivery costs its
+// claim, its signature, its POST and its completion, not also three reads
+// and a write of the host's state (hosts.go). Several processes share the
+// queue through core/job's claim, which never hands one job to two of
+// them.
 //
 // It may import core/job, storage, federation/deref and
 // federation/signature; federation imports it.

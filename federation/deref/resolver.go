@@ -56,6 +56,10 @@ type Resolver struct {
 	log    *slog.Logger
 	// onActor is ResolverConfig.OnActor.
 	onActor func(ctx context.Context, a *storage.Account, doc []byte)
+	// ids remembers the account ID of each actor URI and key id seen, so
+	// that a lookup reads the row by ID through the store's read cache
+	// (storage.AccountsByIDs) instead of querying by URI every time.
+	ids *idIndex
 }
 
 var _ signature.KeyResolver = (*Resolver)(nil)
@@ -71,7 +75,7 @@ func NewResolver(store *storage.Store, client *Client, cfg ResolverConfig, log *
 	}
 	return &Resolver{
 		store: store, client: client, local: strings.ToLower(cfg.LocalDomain),
-		maxAge: cfg.MaxAge, now: cfg.Now, log: log, onActor: cfg.OnActor,
+		maxAge: cfg.MaxAge, now: cfg.Now, log: log, onActor: cfg.OnActor, ids: newIDIndex(),
 	}
 }
 
@@ -92,7 +96,7 @@ func (r *Resolver) resolve(ctx context.Context, uri string, force bool) (*storag
 	if _, err := r.remoteURL(uri); err != nil {
 		return nil, err
 	}
-	cached, err := r.store.RemoteAccountByURI(ctx, uri)
+	cached, err := r.lookup(ctx, uri, false)
 	switch {
 	case err == nil:
 		if !force && r.fresh(cached) {
@@ -159,7 +163,7 @@ func (r *Resolver) ResolveKey(ctx context.Context, keyID string, refresh bool) (
 	}
 	var cached *storage.Account
 	if !refresh {
-		a, err := r.store.RemoteAccountByKeyURI(ctx, keyID)
+		a, err := r.lookup(ctx, keyID, true)
 		switch {
 		case err == nil:
 			if r.fresh(a) {
@@ -270,8 +274,9 @@ func (r *Resolver) fetchActor(ctx context.Context, uri, wantKeyID string) (*stor
 	return a, nil
 }
 
-// stored tells OnActor of a stored actor.
+// stored indexes a stored actor and tells OnActor of it.
 func (r *Resolver) stored(ctx context.Context, a *storage.Account, doc []byte) {
+	r.ids.put(a)
 	if r.onActor != nil {
 		r.onActor(ctx, a, doc)
 	}
