@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"time"
 )
 
 // EnqueueJobIfAbsent stores a new available job as EnqueueJob does unless
@@ -14,16 +13,7 @@ func (s *Store) EnqueueJobIfAbsent(ctx context.Context, j *Job) (bool, error) {
 	if j.Key == nil {
 		return false, fmt.Errorf("storage: enqueue job %s if absent: no key", j.Kind)
 	}
-	now := time.Now().UTC()
-	if j.ID == 0 {
-		j.ID = s.NewID()
-	}
-	if j.RunAt.IsZero() {
-		j.RunAt = now
-	}
-	j.RunAt = j.RunAt.UTC()
-	j.State, j.Attempt, j.LockedBy, j.LockedUntil = JobAvailable, 0, nil, nil
-	j.CreatedAt, j.UpdatedAt = now, now
+	s.newJob(j)
 	res, err := s.idb.NewInsert().Model(j).On("CONFLICT (kind, job_key) WHERE job_key IS NOT NULL DO NOTHING").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("storage: enqueue job %s: %w", j.Kind, classify(err))
