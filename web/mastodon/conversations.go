@@ -57,13 +57,5 @@ func (x *more) readConversation(c *gin.Context) {
 // deleteConversation serves DELETE /api/v1/conversations/:id
 // (methods/conversations#delete): off the viewer's list; {}.
 func (x *more) deleteConversation(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := x.convs.Remove(c.Request.Context(), viewer(c), id); err != nil {
-		x.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	x.emptyByID(c, x.convs.Remove)
 }

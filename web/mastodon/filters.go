@@ -94,15 +94,7 @@ func (x *p1) updateFilter(c *gin.Context) {
 
 // deleteFilter serves DELETE /api/v2/filters/:id (methods/filters#delete): {}.
 func (x *p1) deleteFilter(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := x.filters.Delete(c.Request.Context(), viewer(c), id); err != nil {
-		x.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	x.emptyByID(c, x.filters.Delete)
 }
 
 // filterKeywords serves GET /api/v2/filters/:filter_id/keywords
@@ -191,15 +183,7 @@ func (x *p1) renderKeyword(c *gin.Context, k *storage.FilterKeyword, err error) 
 // deleteFilterKeyword serves DELETE /api/v2/filters/keywords/:id
 // (methods/filters#keywords-delete): {}.
 func (x *p1) deleteFilterKeyword(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := x.filters.DeleteKeyword(c.Request.Context(), viewer(c), id); err != nil {
-		x.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	x.emptyByID(c, x.filters.DeleteKeyword)
 }
 
 // filterStatuses serves GET /api/v2/filters/:filter_id/statuses
@@ -264,13 +248,5 @@ func (x *p1) renderFilterStatus(c *gin.Context, fs *storage.FilterStatus, err er
 // removeFilterStatus serves DELETE /api/v2/filters/statuses/:id
 // (methods/filters#statuses-remove): {}.
 func (x *p1) removeFilterStatus(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := x.filters.RemoveStatus(c.Request.Context(), viewer(c), id); err != nil {
-		x.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	x.emptyByID(c, x.filters.RemoveStatus)
 }

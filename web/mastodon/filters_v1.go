@@ -92,13 +92,5 @@ func (x *p1) updateV1Filter(c *gin.Context) {
 // deleteV1Filter serves DELETE /api/v1/filters/:id
 // (methods/filters#delete-v1): removes the keyword; {}.
 func (x *p1) deleteV1Filter(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := x.filters.V1Delete(c.Request.Context(), viewer(c), id); err != nil {
-		x.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	x.emptyByID(c, x.filters.V1Delete)
 }

@@ -114,15 +114,7 @@ func (x *p1) updateList(c *gin.Context) {
 
 // deleteList serves DELETE /api/v1/lists/:id (methods/lists#delete): {}.
 func (x *p1) deleteList(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := x.lists.Delete(c.Request.Context(), viewer(c), id); err != nil {
-		x.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	x.emptyByID(c, x.lists.Delete)
 }
 
 // listAccounts serves GET /api/v1/lists/:id/accounts

@@ -1,6 +1,7 @@
 package mastodon
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/media"
+	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
 	"github.com/rounds-md/rounds/web/oauth"
 )
@@ -171,15 +173,9 @@ func (h *Handler) updateMedia(c *gin.Context) {
 // deleteMedia serves DELETE /api/v1/media/:id (methods/media#delete, 4.4):
 // only the owner's unattached media; 200 with {}.
 func (h *Handler) deleteMedia(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := h.Media.Delete(c.Request.Context(), viewer(c).ID, id); err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	h.emptyByID(c, func(ctx context.Context, me *storage.Account, id int64) error {
+		return h.Media.Delete(ctx, me.ID, id)
+	})
 }
 
 // mediaStatus is 200 for processed media and 206 while processing, the

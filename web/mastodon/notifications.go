@@ -80,15 +80,7 @@ func (h *Handler) clearNotifications(c *gin.Context) {
 
 // dismissNotification serves POST /api/v1/notifications/:id/dismiss: {}.
 func (h *Handler) dismissNotification(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := h.social.notifications.Dismiss(c.Request.Context(), viewer(c), id); err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	h.emptyByID(c, h.social.notifications.Dismiss)
 }
 
 // unreadCount serves GET /api/v1/notifications/unread_count: limit

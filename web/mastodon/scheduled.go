@@ -119,13 +119,5 @@ func (x *more) updateScheduledStatus(c *gin.Context) {
 // deleteScheduledStatus serves DELETE /api/v1/scheduled_statuses/:id
 // (methods/scheduled_statuses#cancel): {} once cancelled.
 func (x *more) deleteScheduledStatus(c *gin.Context) {
-	id, ok := pathID(c, "id")
-	if !ok {
-		return
-	}
-	if err := x.Scheduled.Cancel(c.Request.Context(), viewer(c), id); err != nil {
-		x.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{})
+	x.emptyByID(c, x.Scheduled.Cancel)
 }

@@ -1,6 +1,7 @@
 package mastodon
 
 import (
+	"context"
 	"embed"
 	"net/http"
 
@@ -94,6 +95,21 @@ func pathID(c *gin.Context, name string) (int64, bool) {
 		httperr.AbortMessage(c, http.StatusNotFound, "Record not found")
 	}
 	return id, ok
+}
+
+// emptyByID answers a request that acts on the viewer's :id and returns
+// Mastodon's empty object: the ID parsed (404 when malformed), act run,
+// {} or act's error.
+func (h *Handler) emptyByID(c *gin.Context, act func(ctx context.Context, viewer *storage.Account, id int64) error) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	if err := act(c.Request.Context(), viewer(c), id); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{})
 }
 
 // fail ends the request for err.
