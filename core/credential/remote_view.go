@@ -87,6 +87,13 @@ func NewRemoteViews(creds *Service, fetch ProfileFetcher, cfg RemoteViewConfig) 
 	return &RemoteViews{creds: creds, fetch: fetch, cfg: cfg, log: creds.log, windows: map[int64]viewWindow{}}
 }
 
+// WithFetcher makes r fetch remote profiles with fetch (nil: they cannot
+// be asked for). Call it once while wiring, before r is used.
+func (r *RemoteViews) WithFetcher(fetch ProfileFetcher) *RemoteViews {
+	r.fetch = fetch
+	return r
+}
+
 // Askable reports whether viewer could ask for owner's profile: a
 // signed-in local viewer looking at a remote account known to be on a
 // Rounds instance. Pages use it to offer the action.

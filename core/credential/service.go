@@ -41,6 +41,17 @@ func New(store *storage.Store, inst instance.Config, vocab *Vocabulary, pub outb
 	return &Service{store: store, inst: inst, vocab: vocab, pub: pub, log: log}
 }
 
+// WithPublisher makes s tell p, inside each change's transaction, about
+// the professional profiles and verifications of local accounts
+// (federation sends an Update of the actor); nil keeps the publisher s
+// has. Call it once while wiring, before s is used.
+func (s *Service) WithPublisher(p outbox.Publisher) *Service {
+	if p != nil {
+		s.pub = p
+	}
+	return s
+}
+
 // Vocabulary returns the specialties profiles are checked against.
 func (s *Service) Vocabulary() *Vocabulary { return s.vocab }
 

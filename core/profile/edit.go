@@ -65,6 +65,16 @@ func NewEditor(profiles *Service, store *storage.Store, m *media.Service, pub ou
 	return &Editor{profiles: profiles, store: store, media: m, pub: pub, log: log}
 }
 
+// WithPublisher makes ed tell p, inside each edit's transaction, about the
+// edited profile (federation sends an Update of the actor); nil keeps the
+// publisher ed has. Call it once while wiring, before ed is used.
+func (ed *Editor) WithPublisher(p outbox.Publisher) *Editor {
+	if p != nil {
+		ed.pub = p
+	}
+	return ed
+}
+
 // check validates an edit, returning a core.Invalid naming the field.
 func (e *Edit) check() error {
 	if e.DisplayName != nil {

@@ -72,6 +72,13 @@ func New(store *storage.Store, profiles *profile.Service, timelines *timeline.Se
 	return &Service{store: store, profiles: profiles, timelines: timelines, tags: tags, uris: uris}
 }
 
+// WithURIs makes s find remote accounts by URL through uris. Call it once
+// while wiring, before s is used.
+func (s *Service) WithURIs(uris URIResolver) *Service {
+	s.uris = uris
+	return s
+}
+
 // acctRe matches an address: user@domain, with an optional leading "@"
 // and an optional port.
 var acctRe = regexp.MustCompile(`^@?[\p{L}\p{N}_.\-]+@[A-Za-z0-9.\-]+(:[0-9]+)?$`)
