@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/app"
 	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/follow"
 	"github.com/rounds-md/rounds/core/instance"
@@ -30,13 +31,12 @@ const InboxKind = "federation.inbox"
 
 // Deps are the services a Federator works with.
 type Deps struct {
-	Store    *storage.Store
-	Instance instance.Config
-	Accounts *account.Service
-	// Jobs is the queue that runs inbox processing and deliveries; the
-	// Federator registers its kinds, so build it before starting the queue.
-	Jobs *job.Queue
-	Log  *slog.Logger
+	// Services are the process's core services (core/app). New processes
+	// received activities through them and makes the Federator their
+	// publisher and resolver (Services.Federate). Their job queue runs
+	// inbox processing and deliveries: New registers those kinds, so call
+	// it before starting the queue.
+	Services *app.Services
 }
 
 // Federator is Rounds' ActivityPub server-to-server side: it accepts
@@ -63,7 +63,7 @@ type Federator struct {
 	credentials *credential.Service
 	posts       *post.Service
 	follows     *follow.Service
-	// polls counts received votes and keeps remote polls (WithPolls).
+	// polls counts received votes and keeps remote polls.
 	polls *poll.Service
 
 	now func() time.Time
@@ -79,12 +79,17 @@ type Federator struct {
 var _ outbox.Publisher = (*Federator)(nil)
 
 // New builds a Federator: the instance actor's signer for fetches, the
-// SSRF-safe client, the remote-actor cache, the signature verifier, the
-// delivery queue, and the core services it drives (publishing through
-// itself). It registers the inbox and delivery job kinds with d.Jobs.
-func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
+// SSRF-safe client, the remote-actor cache, the signature verifier and the
+// delivery queue, over the core services of deps, which it then federates:
+// from New on, they publish through the Federator and resolve remote
+// accounts with it. It registers the inbox and delivery job kinds with
+// the services' queue. Call it once per Services.
+func New(ctx context.Context, cfg Config, deps Deps) (*Federator, error) {
+	d := deps.Services
 	f := &Federator{
 		cfg: cfg, inst: d.Instance, store: d.Store, accounts: d.Accounts, jobs: d.Jobs, log: d.Log,
+		profiles: d.Profiles, timelines: d.Timelines, credentials: d.Credentials,
+		posts: d.Posts, follows: d.Follows, polls: d.Polls,
 		now: time.Now, revived: map[string]time.Time{},
 	}
 	if cfg.Delivery.Now != nil {
@@ -105,7 +110,6 @@ func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
 		AllowPrivateAddresses: cfg.AllowPrivateAddresses,
 		UserAgent:             deref.UserAgent(d.Instance.Version, d.Instance.BaseURL()),
 	}, signer)
-	f.credentials = credential.New(d.Store, d.Instance, nil, nil, d.Log)
 	f.resolver = deref.NewResolver(d.Store, f.client, deref.ResolverConfig{
 		LocalDomain: d.Instance.Domain,
 		// Remote Rounds actors state a professional profile and verification.
@@ -122,10 +126,7 @@ func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
 	if err := d.Jobs.Register(job.Kind{Name: PollUpdateKind, Handler: f.runPollUpdate, MaxAttempts: 5, Timeout: time.Minute}); err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
-	f.profiles = profile.New(d.Store, d.Instance).WithResolver(f)
-	f.timelines = timeline.New(d.Store, f.profiles)
-	f.posts = post.New(d.Store, d.Instance, f.profiles, f.timelines, d.Log).WithPublisher(f)
-	f.follows = follow.New(d.Store, f.profiles, d.Log).WithPublisher(f)
+	d.Federate(f)
 	return f, nil
 }
 

@@ -176,7 +176,10 @@ func (f *Federator) publishProfile(ctx context.Context, tx *storage.Store, a *st
 	if err != nil {
 		return err
 	}
-	// Read through tx, which sees the change; the public view only.
+	// Read through tx, which sees the change; the public view only. This
+	// service is scoped to the transaction, so it is built here rather than
+	// taken from the shared graph (core/app), whose Store is outside it; it
+	// only reads, and publishes nothing (we are inside Publish already).
 	creds := credential.New(tx, f.inst, f.credentials.Vocabulary(), nil, f.log)
 	if _, err := addProfessional(ctx, tx, creds, f.inst, doc, a, nil); err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/rounds-md/rounds/core/job"
 	"github.com/rounds-md/rounds/core/outbox"
-	"github.com/rounds-md/rounds/core/poll"
 	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
 )
@@ -26,16 +25,6 @@ const DefaultPollUpdateDelay = time.Minute
 // pollUpdateArgs are a PollUpdateKind job's arguments.
 type pollUpdateArgs struct {
 	StatusID int64 `json:"status_id"`
-}
-
-// WithPolls gives the Federator the poll service, which counts the votes
-// other servers send on local polls and stores and refreshes the polls of
-// received Questions. Call it once while wiring, before the job queue
-// starts (web.Publishing does); without it, received polls are stored as
-// plain statuses and received votes are dropped.
-func (f *Federator) WithPolls(p *poll.Service) *Federator {
-	f.polls = p
-	return f
 }
 
 // pollOf returns a status's poll, nil when it has none.

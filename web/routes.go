@@ -21,32 +21,24 @@ import (
 func routes(r *gin.Engine, cfg Config, deps Deps, reg *prometheus.Registry, limiter *ratelimit.Limiter) {
 	// First: it installs the bearer-token middleware, then the rate limiter
 	// (which counts per token), for the /api/ routes below.
-	osvc := oauth.New(deps.Store, cfg.Instance, cfg.OAuth, deps.Log)
-	if deps.Accounts != nil {
-		// A suspension must stop the account's tokens at once, cached or not.
-		deps.Accounts.OnSuspend(osvc.ForgetGrants)
-	}
-	oauthweb.Mount(r, osvc, cfg.Instance, deps.Log, limiter.Middleware())
+	svc := deps.Services
+	osvc := oauth.New(svc.Store, cfg.Instance, cfg.OAuth, svc.Log)
+	// A suspension must stop the account's tokens at once, cached or not.
+	svc.Accounts.OnSuspend(osvc.ForgetGrants)
+	oauthweb.Mount(r, osvc, cfg.Instance, svc.Log, limiter.Middleware())
 	// The browser session of the OAuth pages, shared with the HTML pages.
-	browser := oauthweb.NewBrowser(osvc, cfg.Instance, deps.Log)
+	browser := oauthweb.NewBrowser(osvc, cfg.Instance, svc.Log)
 	oauthweb.BrowserRoutes(r, browser)
 
-	h := &health{store: deps.Store, log: deps.Log}
+	h := &health{store: svc.Store, log: svc.Log}
 	r.GET("/healthz", h.live)
 	r.GET("/readyz", h.ready)
 	r.GET("/metrics", metricsHandler(reg, cfg.MetricsToken))
 
-	// Asking other Rounds instances for profiles as a viewer: one table of
-	// per-viewer counts for the API and the pages.
-	remote := remoteProfiles(cfg, deps)
-	pg := pages.New(cfg.Instance, deps.Accounts, deps.Log).WithProfessional(professionalPages(cfg, deps, browser, remote))
+	pg := pages.New(cfg.Instance, svc.Accounts, svc.Log).WithProfessional(professionalPages(svc, browser))
 	pages.Routes(r, pg)
-	discovery.Routes(r, discovery.New(cfg.Instance, deps.Accounts, deps.Store, deps.Log))
-	activitypub.Routes(r, activitypub.New(cfg.Instance, deps.Accounts, deps.Federation, deps.Log), pg.Profile)
-	mastodon.Routes(r, mastodon.New(mastodon.Deps{
-		Instance: cfg.Instance, Store: deps.Store, Accounts: deps.Accounts, Media: deps.Media, Log: deps.Log,
-		Publisher: deps.Federation, Resolver: deps.Federation, URIs: deps.Federation, Polls: deps.Polls, Scheduled: deps.Scheduled,
-		RemoteProfiles: remote,
-	}))
-	mediafile.Routes(r, mediafile.New(deps.Media, deps.Log))
+	discovery.Routes(r, discovery.New(cfg.Instance, svc.Accounts, svc.Store, svc.Log))
+	activitypub.Routes(r, activitypub.New(cfg.Instance, svc.Accounts, deps.Federation, svc.Log), pg.Profile)
+	mastodon.Routes(r, mastodon.New(svc))
+	mediafile.Routes(r, mediafile.New(svc.Media, svc.Log))
 }

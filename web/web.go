@@ -2,21 +2,16 @@ package web
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/app"
 	"github.com/rounds-md/rounds/core/instance"
-	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/oauth"
-	"github.com/rounds-md/rounds/core/poll"
-	"github.com/rounds-md/rounds/core/schedule"
 	"github.com/rounds-md/rounds/federation"
-	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
 	"github.com/rounds-md/rounds/web/ratelimit"
 )
@@ -42,17 +37,13 @@ type Config struct {
 
 // Deps are the services the handlers call.
 type Deps struct {
-	Store    *storage.Store
-	Accounts *account.Service
-	Media    *media.Service
-	// Federation receives activities, serves objects, and publishes what
-	// local people do to other servers (required).
+	// Services are the core services, built once (core/app); the
+	// handlers build none of their own.
+	Services *app.Services
+	// Federation receives activities and serves objects; it is the
+	// Services' publisher and resolver (federation.New made it so).
+	// Required.
 	Federation *federation.Federator
-	// Polls and Scheduled run polls and scheduled statuses; built where
-	// the job queue is, since they register job kinds.
-	Polls     *poll.Service
-	Scheduled *schedule.Service
-	Log       *slog.Logger
 }
 
 // New builds the HTTP handler for the whole instance: every route, with
@@ -70,9 +61,9 @@ func New(cfg Config, deps Deps) http.Handler {
 	}
 
 	reg := prometheus.NewRegistry()
-	m := newMetrics(reg, deps.Store)
+	m := newMetrics(reg, deps.Services.Store)
 
-	r.Use(recovery(deps.Log), m.middleware(), requestLog(deps.Log), cors())
+	r.Use(recovery(deps.Services.Log), m.middleware(), requestLog(deps.Services.Log), cors())
 	r.NoRoute(func(c *gin.Context) { httperr.AbortMessage(c, http.StatusNotFound, "Not found") })
 	r.NoMethod(func(c *gin.Context) { httperr.AbortMessage(c, http.StatusMethodNotAllowed, "Method not allowed") })
 

@@ -31,7 +31,7 @@ func cmdAdmin(ctx context.Context, e env, args []string) error {
 	case "suspend", "unsuspend":
 		username := fs.String("username", "", "the account's username (required)")
 		run = func(a *app) error {
-			if err := a.accounts.SetSuspended(ctx, *username, sub == "suspend"); err != nil {
+			if err := a.svc.Accounts.SetSuspended(ctx, *username, sub == "suspend"); err != nil {
 				return explain(err, *username)
 			}
 			fmt.Fprintf(e.stdout, "%sed @%s\n", sub, *username)
@@ -43,7 +43,7 @@ func cmdAdmin(ctx context.Context, e env, args []string) error {
 		username := fs.String("username", "", "the account's username (required)")
 		password := fs.String("password", "", "the new password, at least 8 characters (required)")
 		run = func(a *app) error {
-			if err := a.accounts.SetPassword(ctx, *username, *password); err != nil {
+			if err := a.svc.Accounts.SetPassword(ctx, *username, *password); err != nil {
 				return explain(err, *username)
 			}
 			fmt.Fprintf(e.stdout, "password changed for @%s\n", *username)
@@ -103,7 +103,7 @@ func adminCreate(ctx context.Context, e env, fs *flag.FlagSet) func(a *app) erro
 	display := fs.String("display-name", "", "display name")
 	locked := fs.Bool("locked", false, "require approval of new followers")
 	return func(a *app) error {
-		acct, err := a.accounts.Create(ctx, account.NewAccount{
+		acct, err := a.svc.Accounts.Create(ctx, account.NewAccount{
 			Username: *username, Email: *email, Password: *password, Role: *role,
 			DisplayName: *display, Locked: *locked, Approved: true, Confirmed: true,
 		})
@@ -117,7 +117,7 @@ func adminCreate(ctx context.Context, e env, fs *flag.FlagSet) func(a *app) erro
 
 // adminList prints the local accounts as a table.
 func adminList(ctx context.Context, e env, a *app) error {
-	accts, err := a.accounts.List(ctx)
+	accts, err := a.svc.Accounts.List(ctx)
 	if err != nil {
 		return err
 	}

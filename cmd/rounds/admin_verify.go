@@ -24,13 +24,11 @@ func adminVerify(ctx context.Context, e env, fs *flag.FlagSet, sub string) func(
 		cred = fs.String("credential", "", `what was checked, shown publicly with the badge, e.g. "MD, board-certified in diagnostic radiology (ABR)" (required)`)
 	}
 	return func(a *app) error {
-		fed, err := federation.New(ctx, a.cfg.Federation, federation.Deps{
-			Store: a.store, Instance: a.cfg.Instance, Accounts: a.accounts, Jobs: a.jobs, Log: a.log,
-		})
-		if err != nil {
+		// Federated, the credential service queues the actor's Update.
+		if _, err := federation.New(ctx, a.cfg.Federation, federation.Deps{Services: a.svc}); err != nil {
 			return err
 		}
-		svc := credential.New(a.store, a.cfg.Instance, nil, fed, a.log)
+		svc := a.svc.Credentials
 		staff := credential.Staff{Via: storage.VerifiedViaCLI}
 		if sub == "unverify" {
 			if err := svc.Unverify(ctx, staff, *username); err != nil {

@@ -6,22 +6,19 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/rounds-md/rounds/core/account"
-	"github.com/rounds-md/rounds/core/job"
-	"github.com/rounds-md/rounds/core/media"
+	coreapp "github.com/rounds-md/rounds/core/app"
 	"github.com/rounds-md/rounds/storage"
 )
 
 // app is a configured process: its logger, its database and the core
 // services over it.
 type app struct {
-	cfg      Config
-	log      *slog.Logger
-	store    *storage.Store
-	accounts *account.Service
-	// jobs is the background job queue; serve starts it.
-	jobs  *job.Queue
-	media *media.Service
+	cfg   Config
+	log   *slog.Logger
+	store *storage.Store
+	// svc are the core services, built once (core/app); their job queue
+	// (svc.Jobs) is started by serve only, after federation.New.
+	svc *coreapp.Services
 }
 
 // newLogger builds the process logger from the configuration.
@@ -41,17 +38,12 @@ func openApp(ctx context.Context, cfg Config, e env) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	jobs := job.New(store, cfg.Jobs, log)
-	mediaSvc, err := media.New(store, cfg.Instance, cfg.Media, jobs, log)
+	svc, err := coreapp.New(store, coreapp.Config{Instance: cfg.Instance, Jobs: cfg.Jobs, Media: cfg.Media}, log)
 	if err != nil {
 		_ = store.Close()
 		return nil, err
 	}
-	return &app{
-		cfg: cfg, log: log, store: store,
-		accounts: account.New(store, cfg.Instance, log),
-		jobs:     jobs, media: mediaSvc,
-	}, nil
+	return &app{cfg: cfg, log: log, store: store, svc: svc}, nil
 }
 
 // requireMigrated fails when migrations are pending, for commands that

@@ -47,18 +47,12 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			a.log.Info("migrations applied", "count", len(applied), "last", applied[len(applied)-1])
 		}
 	}
-	if _, err := a.accounts.InstanceActor(ctx); err != nil {
+	if _, err := a.svc.Accounts.InstanceActor(ctx); err != nil {
 		return err
 	}
 	// Federation registers its job kinds (inbox, delivery) before the
-	// queue starts.
-	fed, err := federation.New(ctx, cfg.Federation, federation.Deps{
-		Store: a.store, Instance: cfg.Instance, Accounts: a.accounts, Jobs: a.jobs, Log: a.log,
-	})
-	if err != nil {
-		return err
-	}
-	polls, scheduled, err := web.Publishing(a.store, cfg.Instance, a.media, fed, a.jobs, a.log) // registers poll and scheduled-status jobs
+	// queue starts, and becomes the core services' publisher and resolver.
+	fed, err := federation.New(ctx, cfg.Federation, federation.Deps{Services: a.svc})
 	if err != nil {
 		return err
 	}
@@ -67,19 +61,19 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	// The hourly clean-up of unattached uploads keeps itself going once
 	// one job waits; this queues it on the first start.
-	if err := a.media.ScheduleCleanup(ctx); err != nil {
+	if err := a.svc.Media.ScheduleCleanup(ctx); err != nil {
 		return err
 	}
 
 	// Background jobs run once the schema is current, and stop before the
 	// database closes (the deferred close above runs after this; a second
 	// stop waits for the first).
-	if err := a.jobs.Start(); err != nil {
+	if err := a.svc.Jobs.Start(); err != nil {
 		return err
 	}
 	defer a.stopJobs(ctx)
 
-	handler := web.New(cfg.Web, web.Deps{Store: a.store, Accounts: a.accounts, Media: a.media, Federation: fed, Polls: polls, Scheduled: scheduled, Log: a.log})
+	handler := web.New(cfg.Web, web.Deps{Services: a.svc, Federation: fed})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -129,14 +123,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 func (a *app) stopJobs(ctx context.Context) {
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
-	if err := a.jobs.Stop(stopCtx); err != nil {
+	if err := a.svc.Jobs.Stop(stopCtx); err != nil {
 		a.log.Warn("stopping background jobs", "err", err)
 	}
 }
 
 // firstRunHint logs how to create the first admin when there is none.
 func (a *app) firstRunHint(ctx context.Context) error {
-	has, err := a.accounts.HasAdmin(ctx)
+	has, err := a.svc.Accounts.HasAdmin(ctx)
 	if err != nil || has {
 		return err
 	}

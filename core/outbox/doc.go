@@ -5,8 +5,9 @@
 // delivery job per remote inbox) commits or rolls back with it.
 //
 // federation implements Publisher (ActivityPub activities, addressing,
-// delivery); cmd/rounds and web/webtest pass it in. Nop publishes
-// nothing, for processes and unit tests without federation.
+// delivery); federation.New attaches it to the core services
+// (core/app, Services.Federate). Nop publishes nothing, for processes and
+// unit tests without federation.
 //
 // It imports storage only.
 package outbox

@@ -95,7 +95,7 @@ func TestRemoteProfileAskedAsViewer(t *testing.T) {
 		// On A: one field per audience, and an account that shows the
 		// public nothing at all.
 		rivera := a.signIn(t, "rivera", false)
-		if _, err := a.creds().Update(ctx, rivera.Account, credential.Patch{
+		if _, err := a.Credentials.Update(ctx, rivera.Account, credential.Patch{
 			Specialty: ptr("radiology"), Institution: ptr("Mercy General"), Profession: ptr("physician"), Department: ptr("Stroke unit"),
 			Audience: map[credential.Field]visibility.Audience{
 				credential.FieldSpecialty: "public", credential.FieldInstitution: "followers",
@@ -105,7 +105,7 @@ func TestRemoteProfileAskedAsViewer(t *testing.T) {
 			t.Fatal(err)
 		}
 		quiet := a.signIn(t, "quiet", false)
-		if _, err := a.creds().Update(ctx, quiet.Account, credential.Patch{
+		if _, err := a.Credentials.Update(ctx, quiet.Account, credential.Patch{
 			Specialty: ptr("cardiology"), Audience: map[credential.Field]visibility.Audience{credential.FieldSpecialty: "followers"},
 		}); err != nil {
 			t.Fatal(err)
@@ -113,7 +113,7 @@ func TestRemoteProfileAskedAsViewer(t *testing.T) {
 
 		// On B: a verified physician, a follower, an unverified stranger.
 		kim := b.signIn(t, "kim", false)
-		if _, err := b.creds().Verify(ctx, credential.Staff{Via: storage.VerifiedViaCLI}, "kim", "MD, internal medicine"); err != nil {
+		if _, err := b.Credentials.Verify(ctx, credential.Staff{Via: storage.VerifiedViaCLI}, "kim", "MD, internal medicine"); err != nil {
 			t.Fatal(err)
 		}
 		fan := b.signIn(t, "fan", false)

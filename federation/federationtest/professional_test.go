@@ -21,11 +21,6 @@ import (
 	"github.com/rounds-md/rounds/web/webtest"
 )
 
-// creds is the professional profile service of an instance.
-func (n *node) creds() *credential.Service {
-	return credential.New(n.store, n.Instance, nil, n.Federation, n.Log)
-}
-
 // signerOf signs as a local account of n.
 func (n *node) signerOf(t *testing.T, a *storage.Account) *signature.Signer {
 	t.Helper()
@@ -115,7 +110,7 @@ func TestProfessionalProfileFederation(t *testing.T) {
 		b := start(t, d, 1)
 
 		rivera := a.signIn(t, "rivera", false)
-		if _, err := a.creds().Update(ctx, rivera.Account, credential.Patch{
+		if _, err := a.Credentials.Update(ctx, rivera.Account, credential.Patch{
 			Specialty: ptr("radiology"), Subspecialties: ptr([]string{"neuroradiology"}),
 			Institution: ptr("Mercy General"), Profession: ptr("physician"), Department: ptr("Stroke unit"),
 			Audience: map[credential.Field]visibility.Audience{
@@ -124,12 +119,12 @@ func TestProfessionalProfileFederation(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.creds().Verify(ctx, credential.Staff{Via: storage.VerifiedViaCLI}, "rivera", "MD, ABR diagnostic radiology"); err != nil {
+		if _, err := a.Credentials.Verify(ctx, credential.Staff{Via: storage.VerifiedViaCLI}, "rivera", "MD, ABR diagnostic radiology"); err != nil {
 			t.Fatal(err)
 		}
 
 		kim := b.signIn(t, "kim", false)
-		if _, err := b.creds().Verify(ctx, credential.Staff{Via: storage.VerifiedViaCLI}, "kim", "MD, internal medicine"); err != nil {
+		if _, err := b.Credentials.Verify(ctx, credential.Staff{Via: storage.VerifiedViaCLI}, "kim", "MD, internal medicine"); err != nil {
 			t.Fatal(err)
 		}
 		fan := b.signIn(t, "fan", false)
@@ -230,7 +225,7 @@ func TestProfessionalProfileFederation(t *testing.T) {
 		}
 
 		// A profile change and a revocation reach B as Updates.
-		if _, err := a.creds().Update(ctx, rivera.Account, credential.Patch{
+		if _, err := a.Credentials.Update(ctx, rivera.Account, credential.Patch{
 			Audience: map[credential.Field]visibility.Audience{credential.FieldInstitution: "public"},
 		}); err != nil {
 			t.Fatal(err)
@@ -241,7 +236,7 @@ func TestProfessionalProfileFederation(t *testing.T) {
 			v, _, ok := s.field("Institution")
 			return ok && v == "Mercy General"
 		})
-		if err := a.creds().Unverify(ctx, credential.Staff{Via: storage.VerifiedViaCLI}, "rivera"); err != nil {
+		if err := a.Credentials.Unverify(ctx, credential.Staff{Via: storage.VerifiedViaCLI}, "rivera"); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "B to drop rivera's verification", func() bool {

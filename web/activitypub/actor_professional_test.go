@@ -21,7 +21,7 @@ func TestUnsignedActorShowsPublicFields(t *testing.T) {
 		srv := webtest.Start(t, s)
 		ctx := context.Background()
 		owner := srv.CreateAccount(t, "owner")
-		creds := credential.New(s, srv.Instance, nil, nil, srv.Log)
+		creds := srv.Credentials
 		str := func(v string) *string { return &v }
 		if _, err := creds.Update(ctx, owner, credential.Patch{
 			Specialty: str("radiology"), Institution: str("Mercy General"), Profession: str("physician"), Department: str("Stroke unit"),

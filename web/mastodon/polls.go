@@ -104,10 +104,6 @@ func (h *Handler) composeExtras(c *gin.Context, p params, d *post.Draft) bool {
 	if pd == nil {
 		return false
 	}
-	if h.Polls == nil {
-		h.fail(c, core.Invalid("poll", "is not supported on this server"))
-		return true
-	}
 	if err := h.Polls.Attach(d, *pd); err != nil {
 		h.fail(c, err)
 		return true

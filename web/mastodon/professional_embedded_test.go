@@ -81,7 +81,7 @@ func TestPersonasShowOwnFields(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		creds := credential.New(s, srv.Instance, nil, nil, srv.Log)
+		creds := srv.Credentials
 		// department is only_me by default.
 		dept := "Climbing club"
 		if _, err := creds.Update(ctx, anaAccount, credential.Patch{Department: &dept}); err != nil {

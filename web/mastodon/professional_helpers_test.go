@@ -124,7 +124,7 @@ func createRole(t *testing.T, srv *webtest.Server, username, role string) *user 
 // verify records a physician verification of username at the command line.
 func verify(t *testing.T, srv *webtest.Server, username, cred string) {
 	t.Helper()
-	svc := credential.New(srv.Store, srv.Instance, nil, nil, srv.Log)
+	svc := srv.Credentials
 	if _, err := svc.Verify(context.Background(), credential.Staff{Via: storage.VerifiedViaCLI}, username, cred); err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ type reports struct {
 
 // reportRoutes mounts POST /api/v1/reports (methods/reports#post).
 func reportRoutes(r gin.IRouter, h *Handler) {
-	x := &reports{Handler: h, svc: report.New(h.Store, h.social.profiles, h.social.timelines, h.Log).WithPublisher(h.Publisher)}
+	x := &reports{Handler: h, svc: h.Reports}
 	r.POST("/api/v1/reports", oauth.RequireUser("write:reports"), x.file)
 }
 

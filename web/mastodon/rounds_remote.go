@@ -1,10 +1,6 @@
 package mastodon
 
-import (
-	"github.com/gin-gonic/gin"
-
-	"github.com/rounds-md/rounds/core"
-)
+import "github.com/gin-gonic/gin"
 
 // remoteProfile serves GET /api/v1/rounds/accounts/:id/profile (Rounds;
 // scope read:accounts): the Account as the viewer may see it, with the
@@ -19,10 +15,6 @@ import (
 func (h *Handler) remoteProfile(c *gin.Context) {
 	id, ok := pathID(c, "id")
 	if !ok {
-		return
-	}
-	if h.RemoteProfiles == nil {
-		h.fail(c, core.Errorf(core.ErrForbidden, "Federation is off: remote profiles cannot be asked for"))
 		return
 	}
 	ctx := c.Request.Context()

@@ -1,63 +1,26 @@
 package mastodon
 
 import (
-	"log/slog"
-
 	"github.com/gin-gonic/gin"
 
-	"github.com/rounds-md/rounds/core/account"
-	"github.com/rounds-md/rounds/core/credential"
-	"github.com/rounds-md/rounds/core/instance"
-	"github.com/rounds-md/rounds/core/media"
-	"github.com/rounds-md/rounds/core/outbox"
-	"github.com/rounds-md/rounds/core/poll"
-	"github.com/rounds-md/rounds/core/profile"
-	"github.com/rounds-md/rounds/core/schedule"
-	"github.com/rounds-md/rounds/core/search"
-	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/core/app"
 )
 
-// Deps are what the Mastodon API handlers use.
-type Deps struct {
-	Instance instance.Config
-	Store    *storage.Store
-	Accounts *account.Service
-	// Media stores and processes uploads (core/media).
-	Media *media.Service
-	Log   *slog.Logger
-	// Publisher tells other servers what local people do (federation);
-	// nil publishes nothing.
-	Publisher outbox.Publisher
-	// Resolver finds remote accounts by user@domain (federation); nil
-	// finds known ones only.
-	Resolver profile.AcctResolver
-	// URIs finds remote accounts by actor or profile URL for search
-	// (federation); nil finds known ones only.
-	URIs search.URIResolver
-	// Polls and Scheduled run polls and scheduled statuses (their jobs
-	// are registered with the queue); nil refuses them with 422.
-	Polls     *poll.Service
-	Scheduled *schedule.Service
-	// RemoteProfiles asks another Rounds instance for what it shows the
-	// viewer of a remote professional profile
-	// (GET /api/v1/rounds/accounts/:id/profile); nil refuses it.
-	RemoteProfiles *credential.RemoteViews
-}
-
-// Handler serves the Mastodon client API.
+// Handler serves the Mastodon client API over the core services.
 type Handler struct {
-	Deps
+	// Services are the core services, built once (core/app): the store,
+	// the instance, media, polls, scheduled statuses, remote profiles and
+	// the rest are read from them.
+	*app.Services
 	social *social
 	// pro serves the professional profile, directory and personas
 	// (routes_rounds.go).
 	pro *professional
 }
 
-// New returns a Handler over deps.
-func New(deps Deps) *Handler {
-	h := &Handler{Deps: deps, social: newSocial(deps)}
-	h.pro = newProfessional(deps, h.social.profiles)
-	return h
+// New returns a Handler over svc.
+func New(svc *app.Services) *Handler {
+	return &Handler{Services: svc, social: newSocial(svc), pro: newProfessional(svc)}
 }
 
 // Routes mounts the Mastodon client API on r: one line per route, grouped

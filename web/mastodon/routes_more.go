@@ -6,13 +6,11 @@ import (
 	"github.com/rounds-md/rounds/core/conversation"
 	"github.com/rounds-md/rounds/core/follow"
 	"github.com/rounds-md/rounds/core/search"
-	"github.com/rounds-md/rounds/core/tag"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
 // more serves polls, scheduled statuses, search, conversations, mutes,
-// notes and remove_from_followers. Polls and scheduled statuses come
-// from Deps (their jobs are registered where the queue is built).
+// notes and remove_from_followers, over the core services (core/app).
 type more struct {
 	*Handler
 	search *search.Service
@@ -20,12 +18,7 @@ type more struct {
 }
 
 func newMore(h *Handler) *more {
-	s := h.social
-	return &more{
-		Handler: h,
-		search:  search.New(h.Store, s.profiles, s.timelines, tag.New(h.Store, s.timelines), h.URIs),
-		convs:   conversation.New(h.Store, s.profiles, s.timelines),
-	}
+	return &more{Handler: h, search: h.Search, convs: h.Conversations}
 }
 
 // moreRoutes mounts them, each with the scope Mastodon requires. GET

@@ -1,15 +1,12 @@
 package mastodon
 
 import (
-	"context"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/filter"
 	"github.com/rounds-md/rounds/core/list"
 	"github.com/rounds-md/rounds/core/marker"
 	"github.com/rounds-md/rounds/core/tag"
-	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
@@ -24,18 +21,7 @@ type p1 struct {
 }
 
 func newP1(h *Handler) *p1 {
-	s := h.social
-	canSee := func(ctx context.Context, viewer *storage.Account, id int64) error {
-		_, err := s.timelines.Get(ctx, viewer, id)
-		return err
-	}
-	return &p1{
-		Handler: h,
-		lists:   list.New(h.Store, s.profiles, s.timelines),
-		tags:    tag.New(h.Store, s.timelines),
-		filters: filter.New(h.Store, canSee),
-		markers: marker.New(h.Store),
-	}
+	return &p1{Handler: h, lists: h.Lists, tags: h.Tags, filters: h.Filters, markers: h.Markers}
 }
 
 // p1Routes mounts lists, followed tags and hashtag timelines, filters (v2

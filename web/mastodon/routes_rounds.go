@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/app"
 	"github.com/rounds-md/rounds/core/credential"
 	oauthcore "github.com/rounds-md/rounds/core/oauth"
 	"github.com/rounds-md/rounds/core/profile"
@@ -21,11 +22,11 @@ type professional struct {
 	accounts    *account.Service
 }
 
-func newProfessional(d Deps, profiles *profile.Service) *professional {
+func newProfessional(svc *app.Services) *professional {
 	return &professional{
-		credentials: credential.New(d.Store, d.Instance, nil, d.Publisher, d.Log),
-		editor:      profile.NewEditor(profiles, d.Store, d.Media, d.Publisher, d.Log),
-		accounts:    d.Accounts,
+		credentials: svc.Credentials,
+		editor:      svc.ProfileEditor,
+		accounts:    svc.Accounts,
 	}
 }
 

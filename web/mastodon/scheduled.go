@@ -23,10 +23,6 @@ func (h *Handler) scheduleStatus(c *gin.Context, raw string, d post.Draft, pd *p
 		h.fail(c, err)
 		return
 	}
-	if h.Scheduled == nil {
-		h.fail(c, core.Invalid("scheduled_at", "is not supported on this server"))
-		return
-	}
 	s, err := h.Scheduled.Schedule(c.Request.Context(), viewer(c), d, pd, at)
 	if err != nil {
 		h.fail(c, err)

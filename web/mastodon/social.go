@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rounds-md/rounds/core/app"
 	"github.com/rounds-md/rounds/core/follow"
 	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/core/post"
@@ -18,8 +19,8 @@ import (
 )
 
 // social are the core services behind the statuses, accounts, timelines,
-// follows and notifications endpoints. They hold no state of their own
-// beyond the Store, so building them here keeps every process alike.
+// follows and notifications endpoints, taken from the one graph
+// (core/app).
 type social struct {
 	profiles      *profile.Service
 	timelines     *timeline.Service
@@ -28,15 +29,13 @@ type social struct {
 	notifications *notify.Service
 }
 
-func newSocial(d Deps) *social {
-	profiles := profile.New(d.Store, d.Instance).WithResolver(d.Resolver)
-	timelines := timeline.New(d.Store, profiles)
+func newSocial(svc *app.Services) *social {
 	return &social{
-		profiles:      profiles,
-		timelines:     timelines,
-		posts:         post.New(d.Store, d.Instance, profiles, timelines, d.Log).WithPublisher(d.Publisher).WithMedia(d.Media),
-		follows:       follow.New(d.Store, profiles, d.Log).WithPublisher(d.Publisher),
-		notifications: notify.New(d.Store, profiles, timelines),
+		profiles:      svc.Profiles,
+		timelines:     svc.Timelines,
+		posts:         svc.Posts,
+		follows:       svc.Follows,
+		notifications: svc.Notifications,
 	}
 }
 

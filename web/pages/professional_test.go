@@ -85,7 +85,7 @@ type proFixture struct {
 
 func newProFixture(t *testing.T, s *storage.Store) *proFixture {
 	srv := webtest.Start(t, s)
-	return &proFixture{srv: srv, creds: credential.New(s, srv.Instance, nil, nil, srv.Log)}
+	return &proFixture{srv: srv, creds: srv.Credentials}
 }
 
 func (f *proFixture) create(t *testing.T, username, role string) *storage.Account {

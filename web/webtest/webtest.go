@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rounds-md/rounds/core/account"
+	"github.com/rounds-md/rounds/core/app"
 	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/core/job"
 	"github.com/rounds-md/rounds/core/media"
@@ -26,18 +27,14 @@ import (
 // Server is one running Rounds instance.
 type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:41234.
-	URL      string
-	Instance instance.Config
-	Store    *storage.Store
-	Accounts *account.Service
-	// Jobs is the instance's job queue: started, unless WithManualJobs,
-	// and stopped when the test ends.
-	Jobs *job.Queue
-	// Media is the media service; its files live in a temporary folder.
-	Media *media.Service
+	URL string
+	// Services are the instance's core services, built as cmd/rounds
+	// builds them (core/app) and federated: Store, Accounts, Posts ...
+	// Their job queue (Jobs) is started, unless WithManualJobs, and
+	// stopped when the test ends; media files live in a temporary folder.
+	*app.Services
 	// Federation is the instance's ActivityPub side (inbox, delivery).
 	Federation *federation.Federator
-	Log        *slog.Logger
 	HTTP       *httptest.Server
 }
 
@@ -116,23 +113,23 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	accounts := account.New(store, c.inst, log, account.WithTestCosts())
-	if _, err := accounts.InstanceActor(context.Background()); err != nil {
+	svc, err := app.New(store, app.Config{
+		Instance: c.inst,
+		Jobs:     job.Config{PollInterval: 100 * time.Millisecond, Now: c.jobClock},
+		Media:    media.Config{Dir: t.TempDir()},
+		Accounts: []account.Option{account.WithTestCosts()},
+	}, log)
+	if err != nil {
+		t.Fatalf("webtest: services: %v", err)
+	}
+	if _, err := svc.Accounts.InstanceActor(context.Background()); err != nil {
 		t.Fatalf("webtest: instance actor: %v", err)
 	}
-	jobs := job.New(store, job.Config{PollInterval: 100 * time.Millisecond, Now: c.jobClock}, log)
-	mediaSvc, err := media.New(store, c.inst, media.Config{Dir: t.TempDir()}, jobs, log)
-	if err != nil {
-		t.Fatalf("webtest: media: %v", err)
-	}
-	fed, err := federation.New(context.Background(), c.fed, federation.Deps{Store: store, Instance: c.inst, Accounts: accounts, Jobs: jobs, Log: log})
+	fed, err := federation.New(context.Background(), c.fed, federation.Deps{Services: svc})
 	if err != nil {
 		t.Fatalf("webtest: federation: %v", err)
 	}
-	polls, scheduled, err := web.Publishing(store, c.inst, mediaSvc, fed, jobs, log)
-	if err != nil {
-		t.Fatalf("webtest: polls and scheduled statuses: %v", err)
-	}
+	jobs := svc.Jobs
 	if !c.manualJobs {
 		if err := jobs.Start(); err != nil {
 			t.Fatalf("webtest: jobs: %v", err)
@@ -147,12 +144,12 @@ func Start(t testing.TB, store *storage.Store, opts ...Option) *Server {
 			t.Errorf("webtest: stop jobs: %v", err)
 		}
 	})
-	srv := httptest.NewUnstartedServer(web.New(c.web, web.Deps{Store: store, Accounts: accounts, Media: mediaSvc, Federation: fed, Polls: polls, Scheduled: scheduled, Log: log}))
+	srv := httptest.NewUnstartedServer(web.New(c.web, web.Deps{Services: svc, Federation: fed}))
 	_ = srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return &Server{URL: srv.URL, Instance: c.inst, Store: store, Accounts: accounts, Jobs: jobs, Media: mediaSvc, Federation: fed, Log: log, HTTP: srv}
+	return &Server{URL: srv.URL, Services: svc, Federation: fed, HTTP: srv}
 }
 
 // CreateAccount makes a confirmed, approved local member with the password
