@@ -24,20 +24,22 @@ const writeGateWait = 10 * time.Second
 const maxGroup = 16
 
 // writeGate queues this process's SQLite write transactions and commits
-// them in groups (docs/decisions/20261128-sqlite-group-commit.md). SQLite
+// them in groups (docs/decisions/20261129-sqlite-group-commit.md). SQLite
 // lets one writer in at a time. Callers that arrive while a group is
 // being written wait; the next group takes every waiter (up to maxGroup),
 // in arrival order, into one SQLite transaction: one BEGIN IMMEDIATE,
-// one COMMIT and one WAL append for all of them. Each caller's function
-// runs on the caller's own goroutine, in turn, inside its own SAVEPOINT:
+// one COMMIT and one WAL append for all of them. The callers' functions
+// run in turn, on the goroutine writing the group, each inside its own
+// SAVEPOINT:
 // a function that fails rolls back to its savepoint, so only its own
 // writes are undone and only it sees its error, while the others go on.
 // Every caller returns once the group's COMMIT has ended: nil if its
 // function succeeded and the COMMIT did; its own error if its function
 // failed; the COMMIT's error, for every member, if the COMMIT failed.
-// A group of one runs without a savepoint, as a plain transaction.
+// A group of one runs without a savepoint, as a plain transaction, and
+// a caller that finds nobody writing writes on its own goroutine.
 //
-// A nil gate (PostgreSQL, which takes concurrent writers) is not used.
+// PostgreSQL, which takes concurrent writers, has no gate.
 type writeGate struct {
 	db *bun.DB
 
@@ -63,20 +65,16 @@ const (
 // member is one caller's transaction in the queue.
 type member struct {
 	state atomic.Int32
-	// turn gives the member the group's transaction when its turn comes,
-	// or the error that ended the group before it.
-	turn chan turn
-	// done carries what the member's function returned.
-	done chan error
-	// result carries the member's outcome once the group has ended.
-	result chan error
+	ctx   context.Context
+	fn    func(ctx context.Context, tx bun.Tx) error
+	// result carries the member's outcome once its group has ended.
+	result chan outcome
 }
 
-// turn is a member's go: the transaction to write in, or why there is
-// none.
-type turn struct {
-	tx  bun.Tx
-	err error
+// outcome is what a member's InTx returns, or the panic it raises again.
+type outcome struct {
+	err      error
+	panicked any
 }
 
 // errGroupLost is returned to members whose writes were undone because
@@ -86,62 +84,72 @@ var errGroupLost = errors.New("storage: the shared write transaction was rolled 
 
 // do runs fn in a transaction of the next group and returns its outcome
 // as described on writeGate. It gives up (fn not run) when ctx ends before
-// fn's turn; once fn runs, ctx's end no longer interrupts the statements
-// (an interrupted statement may make SQLite roll back the whole shared
-// transaction), and fn is expected to return.
+// fn's turn. fn runs on the goroutine writing the group (so that the lock
+// passes between members without waking goroutines), with ctx's values
+// but not its end: a statement interrupted by a cancelled context may
+// make SQLite roll back the whole shared transaction. A panic in fn is
+// raised again on the caller's goroutine once fn's writes are undone.
 func (g *writeGate) do(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	m := &member{turn: make(chan turn, 1), done: make(chan error, 1), result: make(chan error, 1)}
+	m := &member{ctx: ctx, fn: fn, result: make(chan outcome, 1)}
 	g.mu.Lock()
-	g.waiting = append(g.waiting, m)
 	if !g.running {
+		// Nobody writes: write alone, on this goroutine, and leave the
+		// queue to a writer of its own if others came meanwhile.
 		g.running = true
-		go g.write()
+		g.mu.Unlock()
+		m.state.Store(memberTaken)
+		g.run([]*member{m})
+		g.mu.Lock()
+		if len(g.waiting) > 0 {
+			go g.write()
+		} else {
+			g.running = false
+		}
+		g.mu.Unlock()
+		return m.end(<-m.result)
 	}
+	g.waiting = append(g.waiting, m)
 	g.mu.Unlock()
 
 	t := time.NewTimer(writeGateWait)
 	defer t.Stop()
-	var my turn
 	select {
-	case my = <-m.turn:
+	case o := <-m.result:
+		return m.end(o)
 	case <-ctx.Done():
 		if m.state.CompareAndSwap(memberWaiting, memberGone) {
 			return fmt.Errorf("storage: waiting to write: %w", ctx.Err())
 		}
-		my = <-m.turn // taken just now: the group waits for this member
 	case <-t.C:
 		if m.state.CompareAndSwap(memberWaiting, memberGone) {
 			// Go on alone; SQLite's busy timeout decides.
 			return g.db.RunInTx(ctx, nil, fn)
 		}
-		my = <-m.turn
 	}
-	if my.err != nil {
-		return my.err
-	}
-	if err := ctx.Err(); err != nil {
-		m.done <- err // given up while the group wrote others: nothing written
-		<-m.result
-		return fmt.Errorf("storage: waiting to write: %w", err)
-	}
-	panicked, err := runMember(context.WithoutCancel(ctx), my.tx, fn)
-	m.done <- err
-	res := <-m.result
-	if panicked != nil {
-		panic(panicked) // on the caller's goroutine, once its writes are undone
-	}
-	return res
+	return m.end(<-m.result) // taken into a group meanwhile
 }
 
-// runMember runs fn and recovers a panic, so that the group can undo the
-// member's writes and go on before the caller panics again.
-func runMember(ctx context.Context, tx bun.Tx, fn func(ctx context.Context, tx bun.Tx) error) (panicked any, err error) {
+// end returns the member's error, or raises its panic again.
+func (m *member) end(o outcome) error {
+	if o.panicked != nil {
+		panic(o.panicked)
+	}
+	return o.err
+}
+
+// call runs the member's function in tx, unless its context ended while
+// it waited, and recovers a panic so that the group can undo the
+// member's writes and go on.
+func (m *member) call(tx bun.Tx) (o outcome) {
+	if err := m.ctx.Err(); err != nil {
+		return outcome{err: fmt.Errorf("storage: waiting to write: %w", err)}
+	}
 	defer func() {
 		if p := recover(); p != nil {
-			panicked, err = p, fmt.Errorf("storage: write transaction panicked: %v", p)
+			o = outcome{err: fmt.Errorf("storage: write transaction panicked: %v", p), panicked: p}
 		}
 	}()
-	return nil, fn(ctx, tx)
+	return outcome{err: m.fn(context.WithoutCancel(m.ctx), tx)}
 }
 
 // write writes groups until nobody waits.
@@ -179,47 +187,42 @@ func (g *writeGate) run(group []*member) (rest []*member) {
 	ctx := context.Background() // no member's end may end the others' transaction
 	start := time.Now()
 	defer func() { g.held.Add(int64(time.Since(start))) }()
+	fail := func(members []*member, err error) {
+		for _, m := range members {
+			m.result <- outcome{err: err}
+		}
+	}
 	// A connection of the group's own, so that a COMMIT that fails and
 	// leaves SQLite's transaction open (a deferred constraint) can be
 	// rolled back before the connection goes back to the pool.
 	conn, err := g.db.Conn(ctx)
 	if err != nil {
-		err = fmt.Errorf("storage: connect: %w", err)
-		for _, m := range group {
-			m.turn <- turn{err: err}
-		}
+		fail(group, fmt.Errorf("storage: connect: %w", err))
 		return nil
 	}
 	defer conn.Close()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		err = fmt.Errorf("storage: begin: %w", err)
-		for _, m := range group {
-			m.turn <- turn{err: err}
-		}
+		fail(group, fmt.Errorf("storage: begin: %w", err))
 		return nil
 	}
 	g.groups.Add(1)
 	g.txs.Add(int64(len(group)))
 	single := len(group) == 1
-	// outcome[i] is member i's error from its own function; nil members
-	// wait for the COMMIT.
-	outcome := make([]error, 0, len(group))
+	// outcomes[i] is member i's own; a nil error waits for the COMMIT.
+	outcomes := make([]outcome, 0, len(group))
 	lost := func(cause error) []*member {
 		_ = tx.Rollback()
-		for i, m := range group[:len(outcome)] {
-			if outcome[i] == nil {
-				m.result <- fmt.Errorf("%w: %w", errGroupLost, cause)
-			} else {
-				m.result <- outcome[i]
+		for i, m := range group[:len(outcomes)] {
+			if outcomes[i].err == nil {
+				outcomes[i].err = fmt.Errorf("%w: %w", errGroupLost, cause)
 			}
+			m.result <- outcomes[i]
 		}
-		rest := group[len(outcome):]
-		if len(outcome) == 0 {
+		rest := group[len(outcomes):]
+		if len(outcomes) == 0 {
 			// Lost before anyone wrote: starting again would fail the same way.
-			for _, m := range rest {
-				m.turn <- turn{err: fmt.Errorf("storage: begin: %w", cause)}
-			}
+			fail(rest, fmt.Errorf("storage: begin: %w", cause))
 			return nil
 		}
 		return rest
@@ -230,16 +233,15 @@ func (g *writeGate) run(group []*member) (rest []*member) {
 				return lost(err)
 			}
 		}
-		m.turn <- turn{tx: tx}
-		err := <-m.done
-		outcome = append(outcome, err)
+		o := m.call(tx)
+		outcomes = append(outcomes, o)
 		switch {
-		case single && err != nil:
+		case single && o.err != nil:
 			_ = tx.Rollback()
-			m.result <- err
+			m.result <- o
 			return nil
 		case single:
-		case err != nil:
+		case o.err != nil:
 			// If SQLite rolled back the whole transaction after the failed
 			// statement, the savepoint is gone and this fails: the members
 			// before this one lost their writes, and the rest must start
@@ -262,11 +264,10 @@ func (g *writeGate) run(group []*member) (rest []*member) {
 		cerr = fmt.Errorf("storage: commit: %w", cerr)
 	}
 	for i, m := range group {
-		if outcome[i] != nil {
-			m.result <- outcome[i]
-		} else {
-			m.result <- cerr
+		if outcomes[i].err == nil {
+			outcomes[i].err = cerr
 		}
+		m.result <- outcomes[i]
 	}
 	return nil
 }
