@@ -50,9 +50,10 @@ type Store struct {
 	file    string // the SQLite database file; "" on PostgreSQL
 	cache   *readCache
 	stmts   *stmtCache // prepared.go; nil in a transaction's Store
-	// writer queues write transactions on SQLite (writegate.go); nil on
-	// PostgreSQL and in a Store bound to a transaction.
-	writer writeGate
+	// writer queues and groups write transactions on SQLite
+	// (writegate.go); nil on PostgreSQL and in a Store bound to a
+	// transaction.
+	writer *writeGate
 }
 
 // Open connects to the database named by cfg and checks that it answers.
@@ -99,7 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if dialect == SQLite {
 		st.file = sqlitePath(cfg.DSN)
-		st.writer = newWriteGate()
+		st.writer = newWriteGate(db)
 	}
 	return st, nil
 }
@@ -178,25 +179,29 @@ func (s *Store) NewID() int64 { return s.ids.Next(time.Now()) }
 
 // InTx runs fn with a Store bound to one transaction, committing when fn
 // returns nil and rolling back otherwise. Nested calls reuse the outer
-// transaction.
+// transaction. On SQLite, transactions that queue for the write lock are
+// committed in groups, each in its own savepoint (writegate.go): fn's
+// writes are committed, or undone, exactly as they would be alone, and
+// InTx returns once they are.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *Store) error) error {
 	if _, ok := s.idb.(bun.Tx); ok {
 		return fn(ctx, s)
 	}
-	leave, err := s.writer.enter(ctx)
-	if err != nil {
-		return err
+	run := s.db.RunInTx
+	if s.writer != nil {
+		run = func(ctx context.Context, _ *sql.TxOptions, f func(context.Context, bun.Tx) error) error {
+			return s.writer.do(ctx, f)
+		}
 	}
-	defer leave()
 	if s.cache == nil {
-		return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return run(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file})
 		})
 	}
 	w := &txWrites{kinds: map[cacheKind]bool{}}
 	defer s.cache.ended(w)
 	ctx = context.WithValue(ctx, txWritesKey{}, w)
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	return run(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, cache: s.cache})
 	})
 }

@@ -3,57 +3,187 @@ package storage
 import (
 	"context"
 	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// TestWriteGate: one holder at a time, every waiter let in once the
-// holder leaves, a waiter whose context ends gives up, and PostgreSQL's
-// nil gate lets everyone in at once. (Arrival order is the channel's:
-// Go serves blocked senders first come, first served.)
-func TestWriteGate(t *testing.T) {
+// groupStore opens a fresh, migrated SQLite store (the only engine whose
+// write transactions are grouped).
+func groupStore(t *testing.T) *Store {
+	t.Helper()
 	ctx := context.Background()
-	g := newWriteGate()
-	leave, err := g.enter(ctx)
+	s, err := Open(ctx, Config{DSN: "sqlite:" + filepath.Join(t.TempDir(), "rounds.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	order := make(chan int, 3)
-	for i := range 3 {
+	t.Cleanup(func() { _ = s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// inGroup runs the functions as InTx calls queued behind a transaction
+// that holds the write lock until all of them wait, so that they form one
+// group, and returns their errors in order.
+func inGroup(t *testing.T, s *Store, fns ...func(ctx context.Context, tx *Store) error) []error {
+	t.Helper()
+	ctx := context.Background()
+	started, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- s.InTx(ctx, func(ctx context.Context, tx *Store) error {
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
 		go func() {
-			l, err := g.enter(ctx)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			order <- i
-			l()
+			defer wg.Done()
+			errs[i] = s.InTx(ctx, fn)
 		}()
+		deadline := time.Now().Add(10 * time.Second)
+		for s.WriteStats().Waiting != i+1 {
+			if time.Now().After(deadline) {
+				t.Fatal("callers did not queue")
+			}
+			time.Sleep(time.Millisecond)
+		}
 	}
-	cctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
-	defer cancel()
-	if _, err := g.enter(cctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("a waiter whose context ended got %v", err)
+	close(release)
+	wg.Wait()
+	if err := <-first; err != nil {
+		t.Fatal(err)
 	}
-	select {
-	case i := <-order:
-		t.Fatalf("waiter %d got in while the gate was held", i)
-	default:
+	return errs
+}
+
+// account stores a local account named name in tx.
+func account(name string) func(ctx context.Context, tx *Store) error {
+	return func(ctx context.Context, tx *Store) error {
+		return tx.CreateLocalAccount(ctx, &User{Email: name + "@example.org", PasswordHash: "hash", Role: "member"},
+			&Account{Username: name, ActorType: ActorPerson, PublicKeyPEM: "pem"})
 	}
-	leave()
-	got := map[int]bool{}
-	for range 3 {
-		got[<-order] = true
+}
+
+// stored reports whether the local account name exists.
+func stored(t *testing.T, s *Store, name string) bool {
+	t.Helper()
+	_, err := s.AccountByUsername(context.Background(), name, "")
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
 	}
-	if len(got) != 3 {
-		t.Errorf("waiters let in: %v", got)
+	return err == nil
+}
+
+// TestGroupCommitFails: when the group's COMMIT fails (here a deferred
+// foreign key, checked only at COMMIT), every member gets the error and
+// none of their writes is kept; the next transaction runs normally.
+func TestGroupCommitFails(t *testing.T) {
+	s := groupStore(t)
+	errs := inGroup(t, s, account("before"), func(ctx context.Context, tx *Store) error {
+		if _, err := tx.idb.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
+			return err
+		}
+		_, err := tx.idb.ExecContext(ctx, "INSERT INTO home_feed (account_id, status_id, author_id) VALUES (-1, -1, -1)")
+		return err
+	}, account("after"))
+	for i, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), "commit") {
+			t.Errorf("member %d: %v, want the COMMIT's error", i, err)
+		}
 	}
-	var none writeGate
-	l1, err1 := none.enter(ctx)
-	l2, err2 := none.enter(ctx)
-	if err1 != nil || err2 != nil {
-		t.Fatal(err1, err2)
+	for _, name := range []string{"before", "after"} {
+		if stored(t, s, name) {
+			t.Errorf("%s kept after a failed COMMIT", name)
+		}
 	}
-	l1()
-	l2()
+	if err := s.InTx(context.Background(), account("next")); err != nil || !stored(t, s, "next") {
+		t.Errorf("the next transaction: %v", err)
+	}
+}
+
+// TestGroupLost: when SQLite ends the shared transaction under a failing
+// member (simulated by a ROLLBACK of its own), the members before it
+// lose their writes and are told so, it gets its own error, and the
+// members after it run again in a new transaction and commit.
+func TestGroupLost(t *testing.T) {
+	s := groupStore(t)
+	boom := errors.New("boom")
+	before := s.WriteStats()
+	errs := inGroup(t, s, account("before"), func(ctx context.Context, tx *Store) error {
+		if err := account("breaker")(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.idb.ExecContext(ctx, "ROLLBACK"); err != nil {
+			return err
+		}
+		return boom
+	}, account("after"))
+	if !errors.Is(errs[0], errGroupLost) {
+		t.Errorf("before: %v, want errGroupLost", errs[0])
+	}
+	if !errors.Is(errs[1], boom) {
+		t.Errorf("breaker: %v, want its own error", errs[1])
+	}
+	if errs[2] != nil {
+		t.Errorf("after: %v", errs[2])
+	}
+	for name, want := range map[string]bool{"before": false, "breaker": false, "after": true} {
+		if got := stored(t, s, name); got != want {
+			t.Errorf("%s stored: %v, want %v", name, got, want)
+		}
+	}
+	// The holder, the lost group, and the one that ran again.
+	if g := s.WriteStats().Groups - before.Groups; g != 3 {
+		t.Errorf("%d groups, want 3", g)
+	}
+}
+
+// TestGroupOrder: a group runs its members in arrival order, each seeing
+// the writes of those before it, and a member whose context ends while
+// it waits leaves the queue without writing.
+func TestGroupOrder(t *testing.T) {
+	s := groupStore(t)
+	var order []string
+	var mu sync.Mutex
+	note := func(name string) func(ctx context.Context, tx *Store) error {
+		return func(ctx context.Context, tx *Store) error {
+			mu.Lock()
+			order = append(order, name)
+			mu.Unlock()
+			return account(name)(ctx, tx)
+		}
+	}
+	errs := inGroup(t, s, note("a"), note("b"), func(ctx context.Context, tx *Store) error {
+		if _, err := tx.AccountByUsername(ctx, "b", ""); err != nil {
+			return err // b's write, not committed yet, is seen
+		}
+		return note("c")(ctx, tx)
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("member %d: %v", i, err)
+		}
+	}
+	if strings.Join(order, "") != "abc" {
+		t.Errorf("order %v", order)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	g := newWriteGate(s.db)
+	g.mu.Lock() // nobody writes: the caller waits until its context ends
+	g.running = true
+	g.mu.Unlock()
+	if err := g.do(ctx, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("a caller whose context ended: %v", err)
+	}
 }

@@ -30,7 +30,9 @@ import (
 // accounts each following 100 others at random (so each author has about
 // 100 followers) and a store of earlier statuses fanned out to their
 // authors' followers. It reports statuses/s, the client's p50 and p99,
-// and the SQL statements sent per status (BEGIN and COMMIT included).
+// the SQL statements sent per status (BEGIN and COMMIT included) and, on
+// SQLite, the time the write lock was held per status and how many
+// transactions shared each COMMIT.
 //
 // The earlier statuses default to 10,000 (a million home_feed rows);
 // ROUNDS_BENCH_STATUSES=100000 gives the load tool's 100k (ten million
@@ -67,8 +69,20 @@ func BenchmarkPostStatus(b *testing.B) {
 			var mu sync.Mutex
 			var texts []string // of the warm-up post, logged
 			var record atomic.Bool
+			// On SQLite, write transactions run one at a time, so the time
+			// from each BEGIN to its COMMIT or ROLLBACK is the time the
+			// write lock was held.
+			var began, held atomic.Int64
 			s.OnStatement(func(q string) {
 				statements.Add(1)
+				switch {
+				case strings.HasPrefix(q, "BEGIN"):
+					began.Store(time.Now().UnixNano())
+				case strings.HasPrefix(q, "COMMIT"), q == "ROLLBACK":
+					if b := began.Swap(0); b != 0 {
+						held.Add(time.Now().UnixNano() - b)
+					}
+				}
 				if record.Load() {
 					mu.Lock()
 					texts = append(texts, q)
@@ -102,6 +116,8 @@ func BenchmarkPostStatus(b *testing.B) {
 				var next atomic.Int64
 				var wg sync.WaitGroup
 				statements.Store(0)
+				held.Store(0)
+				ws0 := s.WriteStats()
 				cpu0, pg0 := processCPU(b), backendCPU(b, s, app)
 				b.ResetTimer()
 				start := time.Now()
@@ -134,6 +150,11 @@ func BenchmarkPostStatus(b *testing.B) {
 				}
 				b.ReportMetric(float64(b.N)/elapsed.Seconds(), "statuses/s")
 				b.ReportMetric(float64(statements.Load())/float64(b.N), "stmts/status")
+				if d == storage.SQLite {
+					b.ReportMetric(float64(held.Load())/1e6/float64(b.N), "lock-ms/status")
+					ws := s.WriteStats()
+					b.ReportMetric(float64(ws.Transactions-ws0.Transactions)/float64(max(1, ws.Groups-ws0.Groups)), "txs/commit")
+				}
 				slices.Sort(lat)
 				b.ReportMetric(float64(lat[b.N/2].Microseconds())/1000, "p50-ms")
 				b.ReportMetric(float64(lat[min(b.N-1, b.N*99/100)].Microseconds())/1000, "p99-ms")
