@@ -122,11 +122,11 @@ const statusFactsBranches = `
 	UNION ALL SELECT 'c', status_id, replies_count, '' FROM stats WHERE replies_count > 0
 	UNION ALL SELECT 'f', status_id, favourites_count, '' FROM stats WHERE favourites_count > 0
 	UNION ALL SELECT 'r', status_id, reblogs_count, '' FROM stats WHERE reblogs_count > 0
-	UNION ALL SELECT 'F', status_id, 1, '' FROM favourites WHERE account_id = ?2 AND status_id IN (SELECT status_id FROM stats WHERE favourites_count > 0)
-	UNION ALL SELECT 'B', status_id, 1, '' FROM bookmarks WHERE account_id = ?2 AND status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'P', status_id, 1, '' FROM status_pins WHERE account_id = ?2 AND status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'R', reblog_of_id, 1, '' FROM statuses WHERE account_id = ?2 AND reblog_of_id IN (SELECT status_id FROM stats WHERE reblogs_count > 0) AND deleted_at IS NULL
-	UNION ALL SELECT 'M', conversation_id, 1, '' FROM conversation_mutes WHERE account_id = ?2 AND conversation_id IN (SELECT id FROM convs)`
+	UNION ALL SELECT 'F', status_id, 1, '' FROM favourites WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT status_id FROM stats WHERE favourites_count > 0)
+	UNION ALL SELECT 'B', status_id, 1, '' FROM bookmarks WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT id FROM page)
+	UNION ALL SELECT 'P', status_id, 1, '' FROM status_pins WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT id FROM page)
+	UNION ALL SELECT 'R', reblog_of_id, 1, '' FROM statuses WHERE account_id = CAST(?2 AS BIGINT) AND reblog_of_id IN (SELECT status_id FROM stats WHERE reblogs_count > 0) AND deleted_at IS NULL
+	UNION ALL SELECT 'M', conversation_id, 1, '' FROM conversation_mutes WHERE account_id = CAST(?2 AS BIGINT) AND conversation_id IN (SELECT id FROM convs)`
 
 // int64List writes ids as one argument: a JSON array for SQLite's
 // json_each, an array literal for PostgreSQL's unnest.

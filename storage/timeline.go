@@ -113,7 +113,8 @@ func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]St
 // ?1 and ?2 the bounds (exclusive), ?3 the limit.
 const (
 	homeStatusesFrom = `SELECT ` + statusColumns + ` FROM home_feed AS h JOIN statuses AS status ON status.id = h.status_id
-		WHERE h.account_id = ?0 AND status.deleted_at IS NULL AND h.status_id < ?1 AND h.status_id > ?2`
+		WHERE h.account_id = CAST(?0 AS BIGINT) AND status.deleted_at IS NULL
+			AND h.status_id < CAST(?1 AS BIGINT) AND h.status_id > CAST(?2 AS BIGINT)`
 	homeStatusesDesc = homeStatusesFrom + ` ORDER BY h.status_id DESC LIMIT ?3`
 	homeStatusesAsc  = homeStatusesFrom + ` ORDER BY h.status_id ASC LIMIT ?3`
 )
