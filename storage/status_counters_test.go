@@ -15,12 +15,13 @@ import (
 	"github.com/rounds-md/rounds/storage/storagetest"
 )
 
-// statusCounts are one status's reply, favourite and boost counts.
-type statusCounts struct{ Replies, Favourites, Reblogs int }
+// statusCounts are one status's counters: replies, favourites, boosts,
+// and its mention, hashtag, attachment and poll rows.
+type statusCounts struct{ Replies, Favourites, Reblogs, Mentions, Tags, Media, Polls int }
 
 // countStatusRows counts, for every status ID that anything points at,
 // the rows behind its counters: undeleted public and unlisted replies,
-// favourites, undeleted boosts.
+// favourites, undeleted boosts, mentions, hashtags, attachments, polls.
 func countStatusRows(t *testing.T, s *storage.Store) map[int64]statusCounts {
 	t.Helper()
 	var rows []struct {
@@ -32,7 +33,11 @@ func countStatusRows(t *testing.T, s *storage.Store) map[int64]statusCounts {
 		SELECT in_reply_to_id AS id, 'c' AS kind, count(*) AS n FROM statuses
 			WHERE in_reply_to_id IS NOT NULL AND deleted_at IS NULL AND visibility IN ('public', 'unlisted') GROUP BY in_reply_to_id
 		UNION ALL SELECT status_id, 'f', count(*) FROM favourites GROUP BY status_id
-		UNION ALL SELECT reblog_of_id, 'r', count(*) FROM statuses WHERE reblog_of_id IS NOT NULL AND deleted_at IS NULL GROUP BY reblog_of_id`).
+		UNION ALL SELECT reblog_of_id, 'r', count(*) FROM statuses WHERE reblog_of_id IS NOT NULL AND deleted_at IS NULL GROUP BY reblog_of_id
+		UNION ALL SELECT status_id, 'm', count(*) FROM status_mentions GROUP BY status_id
+		UNION ALL SELECT status_id, 't', count(*) FROM status_tags GROUP BY status_id
+		UNION ALL SELECT status_id, 'a', count(*) FROM media_attachments WHERE status_id IS NOT NULL GROUP BY status_id
+		UNION ALL SELECT status_id, 'p', count(*) FROM polls GROUP BY status_id`).
 		Scan(context.Background(), &rows)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +52,14 @@ func countStatusRows(t *testing.T, s *storage.Store) map[int64]statusCounts {
 			c.Favourites = r.N
 		case "r":
 			c.Reblogs = r.N
+		case "m":
+			c.Mentions = r.N
+		case "t":
+			c.Tags = r.N
+		case "a":
+			c.Media = r.N
+		case "p":
+			c.Polls = r.N
 		}
 		out[r.ID] = c
 	}
@@ -65,13 +78,18 @@ func checkStatusCounts(t *testing.T, s *storage.Store, step string, viewer int64
 		Replies    int   `bun:"replies_count"`
 		Favourites int   `bun:"favourites_count"`
 		Reblogs    int   `bun:"reblogs_count"`
+		Mentions   int   `bun:"mentions_count"`
+		Tags       int   `bun:"tags_count"`
+		Media      int   `bun:"media_count"`
+		Polls      int   `bun:"polls_count"`
 	}
-	if err := rawDB(s).NewRaw(`SELECT status_id, replies_count, favourites_count, reblogs_count FROM status_stats`).Scan(ctx, &stored); err != nil {
+	if err := rawDB(s).NewRaw(`SELECT status_id, replies_count, favourites_count, reblogs_count,
+		mentions_count, tags_count, media_count, polls_count FROM status_stats`).Scan(ctx, &stored); err != nil {
 		t.Fatal(err)
 	}
 	got := map[int64]statusCounts{}
 	for _, r := range stored {
-		if c := (statusCounts{r.Replies, r.Favourites, r.Reblogs}); c != (statusCounts{}) {
+		if c := (statusCounts{r.Replies, r.Favourites, r.Reblogs, r.Mentions, r.Tags, r.Media, r.Polls}); c != (statusCounts{}) {
 			got[r.ID] = c
 		}
 	}
@@ -84,11 +102,21 @@ func checkStatusCounts(t *testing.T, s *storage.Store, step string, viewer int64
 		t.Fatalf("%s: %v", step, err)
 	}
 	for name, id := range sts {
-		c := statusCounts{facts.Replies[id], facts.Favourites[id], facts.Reblogs[id]}
-		if c != want[id] {
+		c := statusCounts{facts.Replies[id], facts.Favourites[id], facts.Reblogs[id],
+			len(facts.Mentions[id]), len(facts.Tags[id]), b2i(facts.HasMedia[id]), b2i(facts.HasPoll[id])}
+		w := want[id]
+		w.Media, w.Polls = min(w.Media, 1), min(w.Polls, 1)
+		if c != w {
 			t.Errorf("%s: %s has counts %+v, the rows say %+v", step, name, c, want[id])
 		}
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // TestStatusCounters: reply, favourite and boost counters follow every
@@ -173,6 +201,44 @@ func TestStatusCounters(t *testing.T) {
 		if f, _ := s.StatusFactsOf(ctx, viewer, []int64{sts["root"], sts["other"]}, nil); !f.Favourited[sts["root"]] || f.Favourited[sts["other"]] {
 			t.Fatalf("ben's favourites: %v", f.Favourited)
 		}
+
+		// Mentions and hashtags, as posted and as edited; an attachment
+		// uploaded, attached and detached; a poll.
+		tagged := &storage.Status{AccountID: accts["ana"].ID, Local: true, Visibility: "public", Text: "tagged"}
+		if err := s.InsertStatus(ctx, storage.NewStatus{Status: tagged, MentionIDs: []int64{accts["ben"].ID, accts["cy"].ID},
+			Tags: []string{"cardiology", "radiology"}}); err != nil {
+			t.Fatal(err)
+		}
+		sts["tagged"] = tagged.ID
+		checkStatusCounts(t, s, "after mentions and hashtags", viewer, sts)
+		if err := s.UpdateStatusText(ctx, tagged, []int64{accts["cy"].ID}, []string{"oncology", "radiology", "surgery"}); err != nil {
+			t.Fatal(err)
+		}
+		checkStatusCounts(t, s, "after an edit", viewer, sts)
+		now := time.Now().UTC()
+		for i, key := range []string{"a.png", "b.png"} {
+			if _, err := rawDB(s).NewRaw(`INSERT INTO media_attachments (id, account_id, type, state, file_key, created_at, updated_at)
+				VALUES (?, ?, 'image', 'processed', ?, ?, ?)`, 100+i, accts["ana"].ID, key, now, now).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkStatusCounts(t, s, "after uploads", viewer, sts)
+		if _, err := rawDB(s).NewRaw(`UPDATE media_attachments SET status_id = ?`, tagged.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		checkStatusCounts(t, s, "after attaching", viewer, sts)
+		if _, err := rawDB(s).NewRaw(`UPDATE media_attachments SET status_id = NULL WHERE id = 100`).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rawDB(s).NewRaw(`DELETE FROM media_attachments WHERE id = 100`).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		checkStatusCounts(t, s, "after detaching and deleting", viewer, sts)
+		if _, err := rawDB(s).NewRaw(`INSERT INTO polls (id, status_id, account_id, created_at, updated_at) VALUES (200, ?, ?, ?, ?)`,
+			sts["root"], accts["ana"].ID, now, now).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		checkStatusCounts(t, s, "after a poll", viewer, sts)
 
 		// Boosts, and an unboost (a boost is deleted as a status).
 		post("boost-ben", "ben", "public", nil, ref("root"))

@@ -105,20 +105,23 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 }
 
 // statusFactsStats reads the page's counters (status_stats, kept by
-// triggers) once; a status without a row has no replies, favourites or
-// boosts, so the viewer's favourites and boosts are looked for only among
-// the statuses that have some.
-const statusFactsStats = `, stats AS MATERIALIZED (SELECT status_id, replies_count, favourites_count, reblogs_count
-	FROM status_stats WHERE status_id IN (SELECT id FROM page) AND (replies_count > 0 OR favourites_count > 0 OR reblogs_count > 0))`
+// triggers) once. A status without a row (or with zeros) has no replies,
+// favourites, boosts, mentions, hashtags, attachments or poll, so the
+// viewer's favourites and boosts, mentions and hashtags are looked for
+// only among the statuses that have some.
+const statusFactsStats = `, stats AS MATERIALIZED (SELECT status_id, replies_count, favourites_count, reblogs_count,
+		mentions_count, tags_count, media_count, polls_count
+	FROM status_stats WHERE status_id IN (SELECT id FROM page) AND (replies_count > 0 OR favourites_count > 0
+		OR reblogs_count > 0 OR mentions_count > 0 OR tags_count > 0 OR media_count > 0 OR polls_count > 0))`
 
 // statusFactsBranches reads every fact of the statuses in page (and the
 // conversations in convs) for the viewer ?2. Its text never changes, so
 // it is prepared once (queryFixed): the IDs come as one array argument.
 const statusFactsBranches = `
-	SELECT 'm' AS k, status_id AS id, account_id AS n, '' AS s FROM status_mentions WHERE status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 't', st.status_id, 0, t.name FROM status_tags AS st JOIN tags AS t ON t.id = st.tag_id WHERE st.status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'a', status_id, count(*), '' FROM media_attachments WHERE status_id IN (SELECT id FROM page) GROUP BY status_id
-	UNION ALL SELECT 'p', status_id, 1, '' FROM polls WHERE status_id IN (SELECT id FROM page)
+	SELECT 'm' AS k, status_id AS id, account_id AS n, '' AS s FROM status_mentions WHERE status_id IN (SELECT status_id FROM stats WHERE mentions_count > 0)
+	UNION ALL SELECT 't', st.status_id, 0, t.name FROM status_tags AS st JOIN tags AS t ON t.id = st.tag_id WHERE st.status_id IN (SELECT status_id FROM stats WHERE tags_count > 0)
+	UNION ALL SELECT 'a', status_id, media_count, '' FROM stats WHERE media_count > 0
+	UNION ALL SELECT 'p', status_id, 1, '' FROM stats WHERE polls_count > 0
 	UNION ALL SELECT 'c', status_id, replies_count, '' FROM stats WHERE replies_count > 0
 	UNION ALL SELECT 'f', status_id, favourites_count, '' FROM stats WHERE favourites_count > 0
 	UNION ALL SELECT 'r', status_id, reblogs_count, '' FROM stats WHERE reblogs_count > 0

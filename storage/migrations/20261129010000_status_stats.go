@@ -9,13 +9,16 @@ import (
 
 // Reply, favourite and boost counts become counters in status_stats, kept
 // by triggers on statuses and favourites, so that a page of statuses reads
-// one row per status instead of counting three indexes (docs/performance.md,
-// docs/decisions/20261129-status-counters.md). Triggers rather than code,
+// one row per status instead of counting three indexes; with them, counts
+// of each status's mentions, hashtags, attachments and polls, so that the
+// page looks those up only for the statuses that have some
+// (docs/performance.md, docs/decisions/20261129-status-counters.md). Triggers rather than code,
 // as for follows: replies, boosts and favourites come and go through
 // posting, federation, deletion, a remote account's removal and cascades.
 //
 // A row counts, for one status ID, the rows that point at it: undeleted
-// public and unlisted replies, undeleted boosts, favourites. It has no
+// public and unlisted replies, undeleted boosts, favourites, and the
+// mention, tag, attachment and poll rows of that status. It has no
 // foreign key on statuses: a remote reply may be stored before the status
 // it answers, and its count must be there when that status arrives.
 func init() {
@@ -25,14 +28,24 @@ func init() {
 				status_id BIGINT PRIMARY KEY,
 				replies_count BIGINT NOT NULL DEFAULT 0,
 				favourites_count BIGINT NOT NULL DEFAULT 0,
-				reblogs_count BIGINT NOT NULL DEFAULT 0
+				reblogs_count BIGINT NOT NULL DEFAULT 0,
+				mentions_count BIGINT NOT NULL DEFAULT 0,
+				tags_count BIGINT NOT NULL DEFAULT 0,
+				media_count BIGINT NOT NULL DEFAULT 0,
+				polls_count BIGINT NOT NULL DEFAULT 0
 			)`,
 			statusStatsBackfill,
 		}
 		if db.Dialect().Name() == dialect.PG {
 			stmts = append(stmts, statusStatsTriggersPG...)
+			for _, c := range statusRowCounts {
+				stmts = append(stmts, c.triggersPG()...)
+			}
 		} else {
 			stmts = append(stmts, statusStatsTriggersSQLite...)
+			for _, c := range statusRowCounts {
+				stmts = append(stmts, c.triggersSQLite()...)
+			}
 		}
 		return execAll(ctx, db, stmts...)
 	}, func(ctx context.Context, db *bun.DB) error {
@@ -40,12 +53,17 @@ func init() {
 		if db.Dialect().Name() == dialect.PG {
 			stmts = []string{
 				`DROP TRIGGER statuses_stats ON statuses`, `DROP FUNCTION statuses_stats()`,
-				`DROP TRIGGER favourites_stats ON favourites`, `DROP FUNCTION favourites_stats()`,
+			}
+			for _, c := range statusRowCounts {
+				stmts = append(stmts, `DROP TRIGGER `+c.table+`_stats ON `+c.table, `DROP FUNCTION `+c.table+`_stats()`)
 			}
 		} else {
 			stmts = []string{
 				`DROP TRIGGER statuses_stats_insert`, `DROP TRIGGER statuses_stats_delete`, `DROP TRIGGER statuses_stats_update`,
-				`DROP TRIGGER favourites_stats_insert`, `DROP TRIGGER favourites_stats_delete`, `DROP TRIGGER favourites_stats_update`,
+			}
+			for _, c := range statusRowCounts {
+				stmts = append(stmts, `DROP TRIGGER `+c.table+`_stats_insert`, `DROP TRIGGER `+c.table+`_stats_delete`,
+					`DROP TRIGGER `+c.table+`_stats_update`)
 			}
 		}
 		return execAll(ctx, db, append(stmts, `DROP TABLE status_stats`)...)
@@ -53,13 +71,69 @@ func init() {
 }
 
 // statusStatsBackfill counts what there is.
-const statusStatsBackfill = `INSERT INTO status_stats (status_id, replies_count, favourites_count, reblogs_count)
-	SELECT id, sum(r), sum(f), sum(b) FROM (
-		SELECT in_reply_to_id AS id, 1 AS r, 0 AS f, 0 AS b FROM statuses
+const statusStatsBackfill = `INSERT INTO status_stats (status_id, replies_count, favourites_count, reblogs_count,
+		mentions_count, tags_count, media_count, polls_count)
+	SELECT id, sum(r), sum(f), sum(b), sum(m), sum(t), sum(a), sum(p) FROM (
+		SELECT in_reply_to_id AS id, 1 AS r, 0 AS f, 0 AS b, 0 AS m, 0 AS t, 0 AS a, 0 AS p FROM statuses
 			WHERE in_reply_to_id IS NOT NULL AND deleted_at IS NULL AND visibility IN ('public', 'unlisted')
-		UNION ALL SELECT status_id, 0, 1, 0 FROM favourites
-		UNION ALL SELECT reblog_of_id, 0, 0, 1 FROM statuses WHERE reblog_of_id IS NOT NULL AND deleted_at IS NULL
+		UNION ALL SELECT status_id, 0, 1, 0, 0, 0, 0, 0 FROM favourites
+		UNION ALL SELECT reblog_of_id, 0, 0, 1, 0, 0, 0, 0 FROM statuses WHERE reblog_of_id IS NOT NULL AND deleted_at IS NULL
+		UNION ALL SELECT status_id, 0, 0, 0, 1, 0, 0, 0 FROM status_mentions
+		UNION ALL SELECT status_id, 0, 0, 0, 0, 1, 0, 0 FROM status_tags
+		UNION ALL SELECT status_id, 0, 0, 0, 0, 0, 1, 0 FROM media_attachments WHERE status_id IS NOT NULL
+		UNION ALL SELECT status_id, 0, 0, 0, 0, 0, 0, 1 FROM polls
 	) AS c GROUP BY id`
+
+// statusRowCounts are the counts of rows that name a status in their
+// status_id column: one trigger set per table.
+var statusRowCounts = []rowCount{
+	{"favourites", "favourites_count"},
+	{"status_mentions", "mentions_count"},
+	{"status_tags", "tags_count"},
+	{"media_attachments", "media_count"},
+	{"polls", "polls_count"},
+}
+
+// rowCount counts the rows of table in status_stats's column, by their
+// status_id (an attachment not yet attached has none and is not counted).
+type rowCount struct{ table, column string }
+
+func (c rowCount) add(r string) string {
+	return addCount(r+".status_id", c.column, r+".status_id IS NOT NULL")
+}
+
+func (c rowCount) sub(r string) string {
+	return subCount(r+".status_id", c.column, r+".status_id IS NOT NULL")
+}
+
+func (c rowCount) triggersSQLite() []string {
+	return []string{
+		`CREATE TRIGGER ` + c.table + `_stats_insert AFTER INSERT ON ` + c.table + ` BEGIN ` + c.add("NEW") + `; END`,
+		`CREATE TRIGGER ` + c.table + `_stats_delete AFTER DELETE ON ` + c.table + ` BEGIN ` + c.sub("OLD") + `; END`,
+		`CREATE TRIGGER ` + c.table + `_stats_update AFTER UPDATE OF status_id ON ` + c.table + ` BEGIN
+			` + c.sub("OLD") + `;
+			` + c.add("NEW") + `;
+		END`,
+	}
+}
+
+func (c rowCount) triggersPG() []string {
+	return []string{
+		`CREATE FUNCTION ` + c.table + `_stats() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF TG_OP IN ('DELETE', 'UPDATE') THEN
+				` + c.sub("OLD") + `;
+			END IF;
+			IF TG_OP IN ('INSERT', 'UPDATE') THEN
+				` + c.add("NEW") + `;
+			END IF;
+			RETURN NULL;
+		END
+		$$`,
+		`CREATE TRIGGER ` + c.table + `_stats AFTER INSERT OR DELETE OR UPDATE OF status_id
+			ON ` + c.table + ` FOR EACH ROW EXECUTE FUNCTION ` + c.table + `_stats()`,
+	}
+}
 
 // statusStatsTriggersSQLite keep the counts on SQLite: each statement
 // does nothing unless its row counts.
@@ -77,16 +151,6 @@ var statusStatsTriggersSQLite = []string{
 		` + subBoost("OLD") + `;
 		` + addReply("NEW") + `;
 		` + addBoost("NEW") + `;
-	END`,
-	`CREATE TRIGGER favourites_stats_insert AFTER INSERT ON favourites BEGIN
-		` + addFavourite("NEW") + `;
-	END`,
-	`CREATE TRIGGER favourites_stats_delete AFTER DELETE ON favourites BEGIN
-		` + subFavourite("OLD") + `;
-	END`,
-	`CREATE TRIGGER favourites_stats_update AFTER UPDATE OF status_id ON favourites BEGIN
-		` + subFavourite("OLD") + `;
-		` + addFavourite("NEW") + `;
 	END`,
 }
 
@@ -108,19 +172,6 @@ var statusStatsTriggersPG = []string{
 	$$`,
 	`CREATE TRIGGER statuses_stats AFTER INSERT OR DELETE OR UPDATE OF in_reply_to_id, reblog_of_id, deleted_at, visibility
 		ON statuses FOR EACH ROW EXECUTE FUNCTION statuses_stats()`,
-	`CREATE FUNCTION favourites_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-	BEGIN
-		IF TG_OP IN ('DELETE', 'UPDATE') THEN
-			` + subFavourite("OLD") + `;
-		END IF;
-		IF TG_OP IN ('INSERT', 'UPDATE') THEN
-			` + addFavourite("NEW") + `;
-		END IF;
-		RETURN NULL;
-	END
-	$$`,
-	`CREATE TRIGGER favourites_stats AFTER INSERT OR DELETE OR UPDATE OF status_id
-		ON favourites FOR EACH ROW EXECUTE FUNCTION favourites_stats()`,
 }
 
 // addCount and subCount add or take one from column of the status
@@ -146,9 +197,7 @@ func boostCond(r string) string {
 	return r + `.reblog_of_id IS NOT NULL AND ` + r + `.deleted_at IS NULL`
 }
 
-func addReply(r string) string     { return addCount(r+".in_reply_to_id", "replies_count", replyCond(r)) }
-func subReply(r string) string     { return subCount(r+".in_reply_to_id", "replies_count", replyCond(r)) }
-func addBoost(r string) string     { return addCount(r+".reblog_of_id", "reblogs_count", boostCond(r)) }
-func subBoost(r string) string     { return subCount(r+".reblog_of_id", "reblogs_count", boostCond(r)) }
-func addFavourite(r string) string { return addCount(r+".status_id", "favourites_count", "true") }
-func subFavourite(r string) string { return subCount(r+".status_id", "favourites_count", "true") }
+func addReply(r string) string { return addCount(r+".in_reply_to_id", "replies_count", replyCond(r)) }
+func subReply(r string) string { return subCount(r+".in_reply_to_id", "replies_count", replyCond(r)) }
+func addBoost(r string) string { return addCount(r+".reblog_of_id", "reblogs_count", boostCond(r)) }
+func subBoost(r string) string { return subCount(r+".reblog_of_id", "reblogs_count", boostCond(r)) }
