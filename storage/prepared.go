@@ -15,6 +15,12 @@ import (
 // than running it. The text is written with bun's positional
 // placeholders (?0, ?1, ...) and rewritten for each driver; inside a
 // transaction the same text goes through bun as usual.
+//
+// A parameter compared with an indexed column is written CAST(?N AS
+// BIGINT), not bare: SQLite (built with STAT4, and analysed) otherwise
+// marks the statement to be planned again whenever that parameter is
+// bound, and re-preparing the page's statements for each reader was a
+// fifth of a home page's CPU. The cast changes nothing on PostgreSQL.
 
 // stmtCache holds the prepared statements of one Store.
 type stmtCache struct {

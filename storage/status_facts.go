@@ -53,7 +53,7 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 	if s.dialect == Postgres {
 		page, convs = `SELECT unnest(?0::bigint[])`, `SELECT unnest(?1::bigint[])`
 	}
-	rs, err := s.queryFixed(ctx, `WITH page(id) AS (`+page+`), convs(id) AS (`+convs+`)`+statusFactsBranches,
+	rs, err := s.queryFixed(ctx, `WITH page(id) AS (`+page+`), convs(id) AS (`+convs+`)`+statusFactsStats+statusFactsBranches,
 		int64List(ids, s.dialect), int64List(conversationIDs, s.dialect), viewerID)
 	if err == nil {
 		// Scanned by hand: bun's reflection cost more than the query.
@@ -104,23 +104,32 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 	return f, nil
 }
 
+// statusFactsStats reads the page's counters (status_stats, kept by
+// triggers) once. A status without a row (or with zeros) has no replies,
+// favourites, boosts, mentions, hashtags, attachments or poll, so the
+// viewer's favourites and boosts, mentions and hashtags are looked for
+// only among the statuses that have some.
+const statusFactsStats = `, stats AS MATERIALIZED (SELECT status_id, replies_count, favourites_count, reblogs_count,
+		mentions_count, tags_count, media_count, polls_count
+	FROM status_stats WHERE status_id IN (SELECT id FROM page) AND (replies_count > 0 OR favourites_count > 0
+		OR reblogs_count > 0 OR mentions_count > 0 OR tags_count > 0 OR media_count > 0 OR polls_count > 0))`
+
 // statusFactsBranches reads every fact of the statuses in page (and the
 // conversations in convs) for the viewer ?2. Its text never changes, so
 // it is prepared once (queryFixed): the IDs come as one array argument.
 const statusFactsBranches = `
-	SELECT 'm' AS k, status_id AS id, account_id AS n, '' AS s FROM status_mentions WHERE status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 't', st.status_id, 0, t.name FROM status_tags AS st JOIN tags AS t ON t.id = st.tag_id WHERE st.status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'c', in_reply_to_id, count(*), '' FROM statuses
-		WHERE in_reply_to_id IN (SELECT id FROM page) AND deleted_at IS NULL AND visibility IN ('public', 'unlisted') GROUP BY in_reply_to_id
-	UNION ALL SELECT 'a', status_id, count(*), '' FROM media_attachments WHERE status_id IN (SELECT id FROM page) GROUP BY status_id
-	UNION ALL SELECT 'p', status_id, 1, '' FROM polls WHERE status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'f', status_id, count(*), '' FROM favourites WHERE status_id IN (SELECT id FROM page) GROUP BY status_id
-	UNION ALL SELECT 'r', reblog_of_id, count(*), '' FROM statuses WHERE reblog_of_id IN (SELECT id FROM page) AND deleted_at IS NULL GROUP BY reblog_of_id
-	UNION ALL SELECT 'F', status_id, 1, '' FROM favourites WHERE account_id = ?2 AND status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'B', status_id, 1, '' FROM bookmarks WHERE account_id = ?2 AND status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'P', status_id, 1, '' FROM status_pins WHERE account_id = ?2 AND status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'R', reblog_of_id, 1, '' FROM statuses WHERE account_id = ?2 AND reblog_of_id IN (SELECT id FROM page) AND deleted_at IS NULL
-	UNION ALL SELECT 'M', conversation_id, 1, '' FROM conversation_mutes WHERE account_id = ?2 AND conversation_id IN (SELECT id FROM convs)`
+	SELECT 'm' AS k, status_id AS id, account_id AS n, '' AS s FROM status_mentions WHERE status_id IN (SELECT status_id FROM stats WHERE mentions_count > 0)
+	UNION ALL SELECT 't', st.status_id, 0, t.name FROM status_tags AS st JOIN tags AS t ON t.id = st.tag_id WHERE st.status_id IN (SELECT status_id FROM stats WHERE tags_count > 0)
+	UNION ALL SELECT 'a', status_id, media_count, '' FROM stats WHERE media_count > 0
+	UNION ALL SELECT 'p', status_id, 1, '' FROM stats WHERE polls_count > 0
+	UNION ALL SELECT 'c', status_id, replies_count, '' FROM stats WHERE replies_count > 0
+	UNION ALL SELECT 'f', status_id, favourites_count, '' FROM stats WHERE favourites_count > 0
+	UNION ALL SELECT 'r', status_id, reblogs_count, '' FROM stats WHERE reblogs_count > 0
+	UNION ALL SELECT 'F', status_id, 1, '' FROM favourites WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT status_id FROM stats WHERE favourites_count > 0)
+	UNION ALL SELECT 'B', status_id, 1, '' FROM bookmarks WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT id FROM page)
+	UNION ALL SELECT 'P', status_id, 1, '' FROM status_pins WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT id FROM page)
+	UNION ALL SELECT 'R', reblog_of_id, 1, '' FROM statuses WHERE account_id = CAST(?2 AS BIGINT) AND reblog_of_id IN (SELECT status_id FROM stats WHERE reblogs_count > 0) AND deleted_at IS NULL
+	UNION ALL SELECT 'M', conversation_id, 1, '' FROM conversation_mutes WHERE account_id = CAST(?2 AS BIGINT) AND conversation_id IN (SELECT id FROM convs)`
 
 // int64List writes ids as one argument: a JSON array for SQLite's
 // json_each, an array literal for PostgreSQL's unnest.

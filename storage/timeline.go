@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/uptrace/bun"
 )
@@ -85,13 +86,35 @@ func (s *Store) RemoveFromHome(ctx context.Context, accountID, authorID int64, k
 
 // HomeStatuses reads a page of accountID's home feed, newest first, in
 // one statement: an index range scan on (account_id, status_id) of
-// home_feed joined to statuses by primary key.
+// home_feed joined to statuses by primary key. The statement's text is
+// fixed (prepared once, queryFixed) and its rows are scanned by hand
+// (scanStatus): bun's reflection cost as much as the query.
 func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]Status, error) {
-	var out []Status
-	q := s.idb.NewSelect().Model(&out).Join("JOIN home_feed AS h ON h.status_id = status.id").
-		Where("h.account_id = ?", accountID).Where("status.deleted_at IS NULL")
-	if err := p.apply(q, "h.status_id").Scan(ctx); err != nil {
+	below, above := p.MaxID, max(p.SinceID, p.MinID)
+	if below <= 0 {
+		below = math.MaxInt64
+	}
+	query := homeStatusesDesc
+	if p.ascending() {
+		query = homeStatusesAsc
+	}
+	rs, err := s.queryFixed(ctx, query, accountID, below, above, p.limit())
+	if err != nil {
+		return nil, fmt.Errorf("storage: home: %w", classify(err))
+	}
+	out, err := scanStatuses(rs, p.limit())
+	if err != nil {
 		return nil, fmt.Errorf("storage: home: %w", classify(err))
 	}
 	return finish(p, out), nil
 }
+
+// The home feed's page, newest or (min_id) oldest first: ?0 the reader,
+// ?1 and ?2 the bounds (exclusive), ?3 the limit.
+const (
+	homeStatusesFrom = `SELECT ` + statusColumns + ` FROM home_feed AS h JOIN statuses AS status ON status.id = h.status_id
+		WHERE h.account_id = CAST(?0 AS BIGINT) AND status.deleted_at IS NULL
+			AND h.status_id < CAST(?1 AS BIGINT) AND h.status_id > CAST(?2 AS BIGINT)`
+	homeStatusesDesc = homeStatusesFrom + ` ORDER BY h.status_id DESC LIMIT ?3`
+	homeStatusesAsc  = homeStatusesFrom + ` ORDER BY h.status_id ASC LIMIT ?3`
+)
