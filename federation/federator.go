@@ -56,6 +56,8 @@ type Federator struct {
 	resolver *deref.Resolver
 	verifier *signature.Verifier
 	delivery *delivery.Service
+	// domains is the domain policy; its changes reach delivery at once.
+	domains *Domains
 
 	profiles  *profile.Service
 	timelines *timeline.Service
@@ -112,10 +114,12 @@ func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
 		OnActor: f.storeProfessional,
 	}, d.Log)
 	f.verifier = signature.NewVerifier(f.resolver, signature.Config{Log: d.Log})
-	f.delivery, err = delivery.New(cfg.Delivery, d.Store, d.Jobs, f.client, f, d.Log)
+	f.domains = NewDomains(d.Store, d.Instance)
+	f.delivery, err = delivery.New(cfg.Delivery, d.Store, d.Jobs, f.client, f.domains, d.Log)
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
+	f.domains.changed = f.delivery.ForgetHosts
 	if err := d.Jobs.Register(job.Kind{Name: InboxKind, Handler: f.process, MaxAttempts: 5, Timeout: 2 * time.Minute}); err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
@@ -137,7 +141,13 @@ func (f *Federator) Resolver() *deref.Resolver { return f.resolver }
 func (f *Federator) AuthorizedFetch() bool { return f.cfg.AuthorizedFetch }
 
 // AllowedHost reports whether the domain policy lets Rounds exchange
-// activities with host; it is the delivery queue's Policy.
+// activities with host.
 func (f *Federator) AllowedHost(ctx context.Context, host string) (bool, error) {
-	return NewDomains(f.store, f.inst).AllowedHost(ctx, host)
+	return f.domains.AllowedHost(ctx, host)
 }
+
+// Domains returns the domain policy. Changing a rule through it takes
+// effect at once for this process's deliveries, including those already
+// queued; other processes see it within a few seconds (delivery's
+// hostCheckTTL).
+func (f *Federator) Domains() *Domains { return f.domains }
