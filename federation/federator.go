@@ -76,6 +76,9 @@ type Federator struct {
 	// failure marks on a signed request from it (inbox.go).
 	revivedMu sync.Mutex
 	revived   map[string]time.Time
+	// localNames indexes local accounts by username for mentions
+	// (local_index.go).
+	localNames *usernameIndex
 }
 
 var _ outbox.Publisher = (*Federator)(nil)
@@ -87,7 +90,7 @@ var _ outbox.Publisher = (*Federator)(nil)
 func New(ctx context.Context, cfg Config, d Deps) (*Federator, error) {
 	f := &Federator{
 		cfg: cfg, inst: d.Instance, store: d.Store, accounts: d.Accounts, jobs: d.Jobs, log: d.Log,
-		now: time.Now, revived: map[string]time.Time{},
+		now: time.Now, revived: map[string]time.Time{}, localNames: newUsernameIndex(),
 	}
 	if cfg.Delivery.Now != nil {
 		f.now = cfg.Delivery.Now

@@ -205,7 +205,7 @@ func (f *Federator) mentionsOf(ctx context.Context, n *Node, followers string) (
 			remote = append(remote, u)
 		}
 	}
-	local, err := f.store.LocalAccountsByUsernames(ctx, names)
+	local, err := f.localAccounts(ctx, names)
 	if err != nil {
 		return nil, err
 	}
