@@ -111,13 +111,12 @@ func parseDSN(raw string) (Dialect, string, string, error) {
 		if _, err := url.Parse(raw); err != nil {
 			return "", "", "", fmt.Errorf("storage: invalid postgres URL: %w", err)
 		}
-		// The hot reads are prepared statements (prepared.go), which pgx
-		// runs as such in every mode; the simple protocol made PostgreSQL
-		// parse and plan them on every call and measured 30-40 % slower on
-		// the home timeline (docs/performance.md). Every other statement
-		// has its arguments interpolated by bun, so its text is new each
-		// time: withExecMode sends those in one round trip.
-		return Postgres, "pgx", withExecMode(raw), nil
+		// pgx's default mode (prepare each statement text, cache it per
+		// connection) stays: the hot reads are prepared statements
+		// (prepared.go), which it runs as such; the simple protocol made
+		// PostgreSQL parse and plan them on every call and measured 30-40 %
+		// slower on the home timeline (docs/performance.md).
+		return Postgres, "pgx", raw, nil
 	case strings.HasPrefix(raw, "sqlite:"):
 		path := sqlitePath(raw)
 		if path == "" {
@@ -200,24 +199,4 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *Store
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, cache: s.cache})
 	})
-}
-
-// withExecMode asks pgx to send a statement it has not prepared in one
-// round trip (Parse, Bind, Execute together) instead of preparing and
-// caching each new text first: bun interpolates every argument, so
-// almost every text is new, and the cache's two round trips, its
-// evictions and their DEALLOCATEs were a third of a job claim's CPU.
-// Statements prepared on purpose (prepared.go) are still run as
-// prepared statements. A default_query_exec_mode in the DSN wins.
-func withExecMode(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	q := u.Query()
-	if q.Get("default_query_exec_mode") == "" {
-		q.Set("default_query_exec_mode", "exec")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
 }
