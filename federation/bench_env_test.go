@@ -121,7 +121,7 @@ func seedStatuses(b *testing.B, s *storage.Store, authors []seedAuthor, n int) {
 }
 
 // countRows counts the rows of a table.
-func countRows(b *testing.B, s *storage.Store, table string) int {
+func countRows(b testing.TB, s *storage.Store, table string) int {
 	b.Helper()
 	var n int
 	if err := s.DB().QueryRowContext(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {

@@ -56,6 +56,8 @@ type Federator struct {
 	resolver *deref.Resolver
 	verifier *signature.Verifier
 	delivery *delivery.Service
+	// domains is the domain policy; its changes reach delivery at once.
+	domains *Domains
 
 	profiles  *profile.Service
 	timelines *timeline.Service
@@ -74,6 +76,9 @@ type Federator struct {
 	// failure marks on a signed request from it (inbox.go).
 	revivedMu sync.Mutex
 	revived   map[string]time.Time
+	// localNames indexes local accounts by username for mentions
+	// (local_index.go).
+	localNames *usernameIndex
 }
 
 var _ outbox.Publisher = (*Federator)(nil)
@@ -90,7 +95,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Federator, error) {
 		cfg: cfg, inst: d.Instance, store: d.Store, accounts: d.Accounts, jobs: d.Jobs, log: d.Log,
 		profiles: d.Profiles, timelines: d.Timelines, credentials: d.Credentials,
 		posts: d.Posts, follows: d.Follows, polls: d.Polls,
-		now: time.Now, revived: map[string]time.Time{},
+		now: time.Now, revived: map[string]time.Time{}, localNames: newUsernameIndex(),
 	}
 	if cfg.Delivery.Now != nil {
 		f.now = cfg.Delivery.Now
@@ -116,10 +121,12 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Federator, error) {
 		OnActor: f.storeProfessional,
 	}, d.Log)
 	f.verifier = signature.NewVerifier(f.resolver, signature.Config{Log: d.Log})
-	f.delivery, err = delivery.New(cfg.Delivery, d.Store, d.Jobs, f.client, f, d.Log)
+	f.domains = NewDomains(d.Store, d.Instance)
+	f.delivery, err = delivery.New(cfg.Delivery, d.Store, d.Jobs, f.client, f.domains, d.Log)
 	if err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
+	f.domains.changed = f.delivery.ForgetHosts
 	if err := d.Jobs.Register(job.Kind{Name: InboxKind, Handler: f.process, MaxAttempts: 5, Timeout: 2 * time.Minute}); err != nil {
 		return nil, fmt.Errorf("federation: %w", err)
 	}
@@ -138,7 +145,13 @@ func (f *Federator) Resolver() *deref.Resolver { return f.resolver }
 func (f *Federator) AuthorizedFetch() bool { return f.cfg.AuthorizedFetch }
 
 // AllowedHost reports whether the domain policy lets Rounds exchange
-// activities with host; it is the delivery queue's Policy.
+// activities with host.
 func (f *Federator) AllowedHost(ctx context.Context, host string) (bool, error) {
-	return NewDomains(f.store, f.inst).AllowedHost(ctx, host)
+	return f.domains.AllowedHost(ctx, host)
 }
+
+// Domains returns the domain policy. Changing a rule through it takes
+// effect at once for this process's deliveries, including those already
+// queued; other processes see it within a few seconds (delivery's
+// hostCheckTTL).
+func (f *Federator) Domains() *Domains { return f.domains }

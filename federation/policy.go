@@ -19,6 +19,10 @@ import (
 type Domains struct {
 	store *storage.Store
 	inst  instance.Config
+	// changed, when set, is called after Set changed a rule (the
+	// Federator's own Domains forget the delivery queue's remembered
+	// host checks with it).
+	changed func()
 }
 
 // NewDomains returns the domain policy of inst over store.
@@ -93,16 +97,24 @@ func (d *Domains) AllowedHost(ctx context.Context, host string) (bool, error) {
 }
 
 // Set adds (on) or removes (off) a rule, reporting whether anything
-// changed.
+// changed. Through the Federator's Domains (Federator.Domains) a change
+// also takes effect at once for this process's delivery queue: no
+// delivery to a newly blocked domain starts after Set returns.
 func (d *Domains) Set(ctx context.Context, domain, policy string, on bool) (bool, error) {
 	domain, err := NormalizeDomain(domain)
 	if err != nil {
 		return false, err
 	}
+	var changed bool
 	if on {
-		return d.store.AddDomainPolicy(ctx, domain, policy)
+		changed, err = d.store.AddDomainPolicy(ctx, domain, policy)
+	} else {
+		changed, err = d.store.RemoveDomainPolicy(ctx, domain, policy)
 	}
-	return d.store.RemoveDomainPolicy(ctx, domain, policy)
+	if changed && d.changed != nil {
+		d.changed()
+	}
+	return changed, err
 }
 
 // List returns every rule.

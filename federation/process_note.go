@@ -82,12 +82,14 @@ func (f *Federator) fetchObject(ctx context.Context, id string) (*Node, error) {
 // returns it. Unless force (a parent fetched for a thread), a note that
 // concerns nobody here is dropped: its author has no local follower, it
 // mentions no local account and answers no known status.
+//
+// A note already stored is not looked for first: that read cost a
+// statement on every new note, and a note arrives again rarely (a Create
+// is deduplicated by its activity id on arrival; boosts and replies look
+// their note up before fetching it). Storing it again fails on the unique
+// URI, in a transaction that writes nothing, and the stored note is
+// returned.
 func (f *Federator) receiveNote(ctx context.Context, author *storage.Account, n *Node, force bool, depth int) (*storage.Status, error) {
-	if existing, err := f.store.StatusByURI(ctx, n.ID); err == nil {
-		return existing, nil
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return nil, err
-	}
 	followers := ""
 	if author.FollowersURI != nil {
 		followers = *author.FollowersURI
@@ -203,7 +205,7 @@ func (f *Federator) mentionsOf(ctx context.Context, n *Node, followers string) (
 			remote = append(remote, u)
 		}
 	}
-	local, err := f.store.LocalAccountsByUsernames(ctx, names)
+	local, err := f.localAccounts(ctx, names)
 	if err != nil {
 		return nil, err
 	}

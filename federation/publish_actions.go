@@ -19,9 +19,9 @@ import (
 func (f *Federator) publishAction(ctx context.Context, tx *storage.Store, ev outbox.Event) (bool, error) {
 	switch e := ev.(type) {
 	case outbox.Favourited:
-		return true, f.publishLike(ctx, tx, e.Account, e.Author, e.Status, false)
+		return true, f.publishLike(ctx, tx, e.Account, e.Author, e.Status)
 	case outbox.Unfavourited:
-		return true, f.publishLike(ctx, tx, e.Account, e.Author, e.Status, true)
+		return true, f.publishUnlike(ctx, tx, e)
 	case outbox.Reblogged:
 		return true, f.publishAnnounce(ctx, tx, e.Account, e.Author, e.Status, e.Boost, false)
 	case outbox.Unreblogged:
@@ -36,19 +36,38 @@ func (f *Federator) publishAction(ctx context.Context, tx *storage.Store, ev out
 	return false, nil
 }
 
-// publishLike sends Like (or Undo{Like}) of a remote author's status.
-func (f *Federator) publishLike(ctx context.Context, tx *storage.Store, a, author *storage.Account, st *storage.Status, undo bool) error {
+// publishLike sends Like of a remote author's status, and records the
+// Like's id with the favourite, so that the Undo{Like} can name it.
+func (f *Federator) publishLike(ctx context.Context, tx *storage.Store, a, author *storage.Account, st *storage.Status) error {
 	if !a.Local() || author.Local() || st.URI == nil {
 		return nil
 	}
 	actor := f.actorURI(a)
 	id := actor + "#likes/" + strconv.FormatInt(tx.NewID(), 10)
-	like := map[string]any{"id": id, "type": "Like", "actor": actor, "object": *st.URI}
-	if undo {
-		like = map[string]any{"id": id + "/undo", "type": "Undo", "actor": actor,
-			"object": map[string]any{"type": "Like", "actor": actor, "object": *st.URI}}
+	if err := tx.SetFavouriteURI(ctx, a.ID, st.ID, id); err != nil {
+		return err
 	}
-	return f.sendTo(ctx, tx, a, author, like)
+	return f.sendTo(ctx, tx, a, author, map[string]any{"id": id, "type": "Like", "actor": actor, "object": *st.URI})
+}
+
+// publishUnlike sends Undo{Like} of a remote author's status, embedding
+// the Like with the id it was sent with (as Mastodon does), so that
+// receivers that match the undone Like by id find it. A favourite made
+// before its Like's id was recorded has none to give: its Like is
+// embedded without one, and receivers match it by actor and object.
+func (f *Federator) publishUnlike(ctx context.Context, tx *storage.Store, e outbox.Unfavourited) error {
+	if !e.Account.Local() || e.Author.Local() || e.Status.URI == nil {
+		return nil
+	}
+	actor := f.actorURI(e.Account)
+	like := map[string]any{"type": "Like", "actor": actor, "object": *e.Status.URI}
+	id := e.LikeURI
+	if id != "" {
+		like["id"] = id
+	} else {
+		id = actor + "#likes/" + strconv.FormatInt(tx.NewID(), 10)
+	}
+	return f.sendTo(ctx, tx, e.Account, e.Author, map[string]any{"id": id + "/undo", "type": "Undo", "actor": actor, "object": like})
 }
 
 // publishAnnounce sends Announce (or Undo{Announce}) of a boost to the

@@ -58,6 +58,26 @@ func (s *Store) SetFavouriteURI(ctx context.Context, accountID, statusID int64, 
 	return checkUpdated(res, err, "set favourite uri")
 }
 
+// RemoveFavourite removes accountID's favourite of statusID, returning
+// whether there was one and the ActivityPub id of the Like that made it
+// ("" when none was recorded).
+func (s *Store) RemoveFavourite(ctx context.Context, accountID, statusID int64) (removed bool, uri string, err error) {
+	var rows []struct {
+		URI *string `bun:"uri"`
+	}
+	if err := s.idb.NewRaw(`DELETE FROM favourites WHERE account_id = ? AND status_id = ? RETURNING uri`,
+		accountID, statusID).Scan(ctx, &rows); err != nil {
+		return false, "", fmt.Errorf("storage: remove favourite: %w", classify(err))
+	}
+	if len(rows) == 0 {
+		return false, "", nil
+	}
+	if rows[0].URI != nil {
+		uri = *rows[0].URI
+	}
+	return true, uri, nil
+}
+
 // SetBlockURI records the ActivityPub id of the Block that made
 // accountID's block of targetID.
 func (s *Store) SetBlockURI(ctx context.Context, accountID, targetID int64, uri string) error {

@@ -12,10 +12,13 @@ type Favourited struct {
 	Status          *storage.Status
 }
 
-// Unfavourited: Account took back its favourite of Status.
+// Unfavourited: Account took back its favourite of Status. LikeURI is
+// the ActivityPub id of the Like that made the favourite, as stored with
+// it ("" when none was).
 type Unfavourited struct {
 	Account, Author *storage.Account
 	Status          *storage.Status
+	LikeURI         string
 }
 
 // Reblogged: Account boosted Status; Boost is the stored boost (its ID and

@@ -91,8 +91,12 @@ func (s *Service) Unbookmark(ctx context.Context, actor *storage.Account, id int
 func (s *Service) unmark(ctx context.Context, actor *storage.Account, m storage.Mark, id int64) (*timeline.Status, error) {
 	id = s.unboosted(ctx, id)
 	err := s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
-		removed, err := tx.RemoveMark(ctx, m, actor.ID, id)
-		if err != nil || !removed || m != storage.Favourite {
+		if m != storage.Favourite {
+			_, err := tx.RemoveMark(ctx, m, actor.ID, id)
+			return err
+		}
+		removed, likeURI, err := tx.RemoveFavourite(ctx, actor.ID, id)
+		if err != nil || !removed {
 			return err
 		}
 		st, author, err := statusAndAuthor(ctx, tx, id)
@@ -102,7 +106,7 @@ func (s *Service) unmark(ctx context.Context, actor *storage.Account, m storage.
 		if err := tx.DeleteNotificationAbout(ctx, st.AccountID, actor.ID, string(notify.Favourite), id); err != nil {
 			return err
 		}
-		return s.publish(ctx, tx, outbox.Unfavourited{Account: actor, Author: author, Status: st})
+		return s.publish(ctx, tx, outbox.Unfavourited{Account: actor, Author: author, Status: st, LikeURI: likeURI})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("post: remove %s: %w", m, err)

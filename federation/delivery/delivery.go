@@ -104,6 +104,9 @@ type Service struct {
 	busy    map[string]int // deliveries running now, by host
 	hosts   map[string]hostState
 	signers map[int64]cachedSigner
+	// policyEpoch counts ForgetHosts calls: an attempt that checked its
+	// host under an older epoch checks it again before sending.
+	policyEpoch uint64
 }
 
 // cachedSigner is a local account's signer, built from its key as read
@@ -199,7 +202,8 @@ func (s *Service) handle(ctx context.Context, j *job.Job) error {
 	if now.Sub(a.EnqueuedAt) > s.cfg.GiveUpAfter {
 		return job.Permanent(fmt.Errorf("delivery to %s: gave up after %s", host, s.cfg.GiveUpAfter))
 	}
-	if err := s.checkHost(ctx, host, now); err != nil {
+	epoch, err := s.checkHost(ctx, host, now)
+	if err != nil {
 		return err
 	}
 	if !s.acquire(host) {
@@ -210,6 +214,12 @@ func (s *Service) handle(ctx context.Context, j *job.Job) error {
 	signer, err := s.signer(ctx, a.AccountID, a.KeyID)
 	if err != nil {
 		return err
+	}
+	for s.policyChanged(epoch) {
+		// The domain policy changed since the check: ask it again.
+		if epoch, err = s.checkHost(ctx, host, s.cfg.Now()); err != nil {
+			return err
+		}
 	}
 	resp, err := s.client.Post(ctx, a.Inbox, a.Activity, signer)
 	if err != nil {

@@ -117,7 +117,7 @@ type sender struct {
 	svc     *delivery.Service
 }
 
-func newSender(t *testing.T, s *storage.Store, c *clock, p policy, cfg delivery.Config, account *storage.Account) *sender {
+func newSender(t *testing.T, s *storage.Store, c *clock, p delivery.Policy, cfg delivery.Config, account *storage.Account) *sender {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	jcfg := job.Config{PollInterval: 20 * time.Millisecond}

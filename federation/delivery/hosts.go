@@ -43,32 +43,38 @@ type hostState struct {
 
 // checkHost refuses, permanently, a delivery to a host the policy refuses
 // or that is marked dead, reading both unless the host was found healthy
-// within hostCheckTTL.
-func (s *Service) checkHost(ctx context.Context, host string, now time.Time) error {
+// within hostCheckTTL. It returns the policy epoch it checked under: what
+// it read is remembered only if ForgetHosts was not called meanwhile.
+func (s *Service) checkHost(ctx context.Context, host string, now time.Time) (uint64, error) {
 	s.mu.Lock()
 	st, ok := s.hosts[host]
+	epoch := s.policyEpoch
 	s.mu.Unlock()
 	if ok && now.Sub(st.checked) < hostCheckTTL {
-		return nil
+		return epoch, nil
 	}
 	if ok, err := s.policy.AllowedHost(ctx, host); err != nil {
-		return err
+		return epoch, err
 	} else if !ok {
-		return job.Permanent(fmt.Errorf("delivery to %s: the domain is blocked or not allowed", host))
+		return epoch, job.Permanent(fmt.Errorf("delivery to %s: the domain is blocked or not allowed", host))
 	}
 	h, err := s.store.DeliveryHostByName(ctx, host)
 	switch {
 	case err == nil && h.Dead():
-		return job.Permanent(fmt.Errorf("delivery to %s: host marked dead since %s", host, h.DeadSince.UTC().Format(time.RFC3339)))
+		return epoch, job.Permanent(fmt.Errorf("delivery to %s: host marked dead since %s", host, h.DeadSince.UTC().Format(time.RFC3339)))
 	case err == nil && h.FailingSince != nil:
 		// Failing: check again next time, and clear the mark on success.
 		s.forgetHost(host)
-		return nil
+		return epoch, nil
 	case err != nil && !errors.Is(err, storage.ErrNotFound):
-		return err
+		return epoch, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.policyEpoch != epoch {
+		// The policy changed while it was read: remember nothing.
+		return epoch, nil
+	}
 	if len(s.hosts) >= maxHostEntries {
 		for k, v := range s.hosts {
 			if now.Sub(v.checked) >= hostCheckTTL {
@@ -79,7 +85,7 @@ func (s *Service) checkHost(ctx context.Context, host string, now time.Time) err
 	st = s.hosts[host]
 	st.checked = now
 	s.hosts[host] = st
-	return nil
+	return epoch, nil
 }
 
 // contacted records that host answered: its failure marks are cleared
@@ -102,6 +108,25 @@ func (s *Service) contacted(ctx context.Context, host string, now time.Time) {
 		st.wroteSuccess = now
 		s.hosts[host] = st
 	}
+}
+
+// ForgetHosts makes every next attempt check its host's policy and
+// health again, and makes attempts that checked theirs before the call
+// check again before they send: the domain policy changed. No delivery
+// refused by the new policy starts its request after ForgetHosts
+// returns.
+func (s *Service) ForgetHosts() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.hosts)
+	s.policyEpoch++
+}
+
+// policyChanged reports whether ForgetHosts was called since epoch.
+func (s *Service) policyChanged(epoch uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.policyEpoch != epoch
 }
 
 // forgetHost makes the next attempt to host check it again.

@@ -2,6 +2,7 @@ package delivery_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,4 +82,60 @@ func TestHealthyHostChecks(t *testing.T) {
 // retried runs while a test moves its clock by seconds.
 func deliveryTestConfig() delivery.Config {
 	return delivery.Config{MinBackoff: time.Minute, MaxBackoff: time.Hour}
+}
+
+// racingPolicy allows a host once, then blocks it as if the block had
+// been written while the first answer was on its way, calling
+// ForgetHosts as the Federator's Domains do.
+type racingPolicy struct {
+	mu      sync.Mutex
+	svc     *delivery.Service
+	blocked bool
+}
+
+func (p *racingPolicy) AllowedHost(context.Context, string) (bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.blocked {
+		return false, nil
+	}
+	p.blocked = true
+	p.svc.ForgetHosts()
+	return true, nil
+}
+
+// TestForgetHostsStopsDeliveries: after ForgetHosts (a domain policy
+// change in this process) deliveries to a host found healthy a moment
+// before check it again and end without a request when it is blocked;
+// and an attempt whose check raced with the change checks again before
+// sending.
+func TestForgetHostsStopsDeliveries(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		c := &clock{t: time.Now().Truncate(time.Second)}
+		in := newInbox(t)
+		p := policy{}
+		snd := newSender(t, s, c, p, deliveryTestConfig(), nil)
+		snd.send(t, in.URL+"/inbox", "healthy")
+		snd.runDue(t)
+		if in.count("healthy") != 1 {
+			t.Fatalf("first delivery: %d", in.count("healthy"))
+		}
+		snd.send(t, in.URL+"/inbox", "queued")
+		p[host(in)] = true
+		snd.svc.ForgetHosts() // no clock change: the host was checked within the TTL
+		snd.runDue(t)
+		if in.count("queued") != 0 || jobsIn(t, s)[storage.JobDiscarded] != 1 {
+			t.Errorf("after ForgetHosts: %d deliveries, jobs %v", in.count("queued"), jobsIn(t, s))
+		}
+
+		racing := &racingPolicy{}
+		other := newInbox(t)
+		snd2 := newSender(t, s, c, racing, deliveryTestConfig(), snd.account)
+		racing.svc = snd2.svc
+		snd2.send(t, other.URL+"/inbox", "raced")
+		snd2.runDue(t)
+		if other.count("raced") != 0 || jobsIn(t, s)[storage.JobDiscarded] != 2 {
+			t.Errorf("a check that raced with a block: %d deliveries, jobs %v", other.count("raced"), jobsIn(t, s))
+		}
+	})
 }
