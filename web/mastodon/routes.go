@@ -51,11 +51,13 @@ type Handler struct {
 	// pro serves the professional profile, directory and personas
 	// (routes_rounds.go).
 	pro *professional
+	// creds keeps rendered CredentialAccounts for verify_credentials.
+	creds *credentialCache
 }
 
 // New returns a Handler over deps.
 func New(deps Deps) *Handler {
-	h := &Handler{Deps: deps, social: newSocial(deps)}
+	h := &Handler{Deps: deps, social: newSocial(deps), creds: newCredentialCache(deps.Store)}
 	h.pro = newProfessional(deps, h.social.profiles)
 	return h
 }
