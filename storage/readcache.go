@@ -374,3 +374,46 @@ func copyOf[T any](v *T) *T {
 	c := *v
 	return &c
 }
+
+// ReadStamp marks what the read cache believed at one moment, so that a
+// value computed from cached reads (a rendered answer) can be kept
+// exactly as long as those reads could be: until this process writes a
+// table the cache depends on, or the TTL window the reads were made in
+// ends. Take the stamp before the reads.
+type ReadStamp struct {
+	gens    [numKinds]uint64
+	expires time.Time
+}
+
+// ReadStamp returns a stamp of the read cache now. ok is false when no
+// derived value may be kept: the cache is off, or s is bound to a
+// transaction (whose reads are never cached).
+func (s *Store) ReadStamp() (st ReadStamp, ok bool) {
+	c := s.cache
+	if c == nil || s.inTx() {
+		return ReadStamp{}, false
+	}
+	// Generations first: a write after them makes the stamp stale.
+	for i := range c.kinds {
+		st.gens[i] = c.kinds[i].gen.Load()
+	}
+	st.expires = c.now().Truncate(c.ttl).Add(c.ttl)
+	return st, true
+}
+
+// Current reports whether a value derived from cached reads made after
+// st was taken is still as fresh as the cache itself: no write of this
+// process since could have changed what was read, and the TTL window has
+// not ended.
+func (s *Store) Current(st ReadStamp) bool {
+	c := s.cache
+	if c == nil || !c.now().Before(st.expires) {
+		return false
+	}
+	for i := range c.kinds {
+		if c.kinds[i].gen.Load() != st.gens[i] {
+			return false
+		}
+	}
+	return true
+}

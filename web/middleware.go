@@ -10,11 +10,17 @@ import (
 	"github.com/rounds-md/rounds/web/httperr"
 )
 
-// requestLog writes one structured line per request: method, route, status
-// and duration. It never logs bodies or query strings, which may carry
-// tokens or patient data.
+// requestLog writes one structured line per request at debug level:
+// method, route, status and duration. It never logs bodies or query
+// strings, which may carry tokens or patient data. When debug lines are
+// not written it costs one level check (the line's attributes are not
+// built).
 func requestLog(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if !log.Enabled(c.Request.Context(), slog.LevelDebug) {
+			c.Next()
+			return
+		}
 		start := time.Now()
 		c.Next()
 		log.DebugContext(c.Request.Context(), "request",

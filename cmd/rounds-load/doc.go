@@ -9,7 +9,10 @@
 // rounds binary itself on 127.0.0.1 (so it can time start-up and read its
 // memory) or measures a server already running on 127.0.0.1. It never
 // talks to any other address, bounds its clients, phases and total time,
-// and stops by itself (the server it started with it).
+// and stops by itself (the server it started with it). The measured
+// requests go over one kept-alive connection per client, written and read
+// without net/http's client (wire.go), so that the tool's own CPU, which
+// the server's cores pay for, stays small.
 //
 // The server must not rate-limit the tool: when rounds-load starts the
 // server it sets ROUNDS_RATE_LIMIT=exempt:127.0.0.0/8,::1/128; a server run

@@ -225,7 +225,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			p = postPhase(base, o.postClients, tokens)
 		}
 		fmt.Fprintf(stderr, "measuring %s: %d clients, %v (+%v warm-up)\n", p.name, p.clients, o.duration, o.warmup)
-		r := p.run(ctx, hc, o.warmup, o.duration, pid)
+		r := p.run(ctx, base, o.warmup, o.duration, pid)
 		rep.Phases = append(rep.Phases, r)
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -159,12 +159,11 @@ func TestPhasePercentiles(t *testing.T) {
 		_, _ = w.Write([]byte("[]"))
 	}))
 	t.Cleanup(hs.Close)
-	hc := newHTTPClient(2)
-	r := getPhase("ok", hs.URL, "/", 2, []string{"a", "b"}).run(context.Background(), hc, 20*time.Millisecond, 100*time.Millisecond, 0)
+	r := getPhase("ok", hs.URL, "/", 2, []string{"a", "b"}).run(context.Background(), hs.URL, 20*time.Millisecond, 100*time.Millisecond, 0)
 	if r.Requests == 0 || r.Errors != 0 || r.PerSec <= 0 || r.P50 > r.P90 || r.P90 > r.P99 || r.P99 > r.Max {
 		t.Fatalf("ok phase: %+v", r)
 	}
-	r = getPhase("fail", hs.URL, "/fail", 2, []string{"a"}).run(context.Background(), hc, 0, 100*time.Millisecond, 0)
+	r = getPhase("fail", hs.URL, "/fail", 2, []string{"a"}).run(context.Background(), hs.URL, 0, 100*time.Millisecond, 0)
 	if r.Errors == 0 || r.Requests != 0 || !strings.Contains(r.FirstError, "418") {
 		t.Fatalf("failing phase: %+v", r)
 	}

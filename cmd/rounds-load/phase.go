@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,13 +14,17 @@ import (
 )
 
 // phase is one measured workload: clients goroutines each sending
-// requests one after another for warmup+duration; only responses that
-// arrive after the warm-up are counted.
+// requests one after another for warmup+duration over a connection of
+// their own (wireConn); only responses that arrive after the warm-up are
+// counted.
 type phase struct {
 	name    string
 	clients int
-	// request builds client c's i-th request.
-	request func(ctx context.Context, c, i int) (*http.Request, error)
+	// method and path name the requests in error messages.
+	method, path string
+	// request returns client c's i-th request, serialised; the slice may
+	// be shared and is only read.
+	request func(c, i int) ([]byte, error)
 	// want is the status a successful response has.
 	want int
 }
@@ -52,9 +55,9 @@ type phaseResult struct {
 // maxErrors ends a phase early: something is wrong, not slow.
 const maxErrors = 100
 
-// run runs p against hc. pid is the server's process (0 when unknown),
-// for its CPU use.
-func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.Duration, pid int) phaseResult {
+// run runs p against base (http://127.0.0.1:PORT). pid is the server's
+// process (0 when unknown), for its CPU use.
+func (p phase) run(ctx context.Context, base string, warmup, duration time.Duration, pid int) phaseResult {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	begin := time.Now()
@@ -78,12 +81,20 @@ func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.D
 			cancel()
 		}
 	}
+	// No request may take longer than the phase plus this; a server that
+	// stops answering fails the phase rather than hanging it.
+	deadline := end.Add(30 * time.Second)
 	for c := 0; c < p.clients; c++ {
 		wg.Add(1)
 		go func(c int) {
 			defer wg.Done()
-			var buf bytes.Buffer
-			mine := make([]time.Duration, 0, 4096)
+			conn, err := newWireConn(ctx, base, deadline)
+			if err != nil {
+				fail(err)
+				return
+			}
+			defer conn.close()
+			mine := make([]time.Duration, 0, 1<<16)
 			for i := 0; ctx.Err() == nil; i++ {
 				start := time.Now()
 				if start.After(measureFrom) {
@@ -92,27 +103,20 @@ func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.D
 				if !start.Before(end) {
 					break
 				}
-				req, err := p.request(ctx, c, i)
+				req, err := p.request(c, i)
 				if err != nil {
 					fail(err)
 					continue
 				}
-				res, err := hc.Do(req)
-				if err != nil {
-					if ctx.Err() == nil {
-						fail(err)
-					}
-					continue
-				}
-				buf.Reset()
-				_, err = io.Copy(&buf, res.Body)
-				res.Body.Close()
+				status, body, err := conn.roundTrip(req, p.want)
 				took := time.Since(start)
 				switch {
 				case err != nil:
-					fail(err)
-				case res.StatusCode != p.want:
-					fail(fmt.Errorf("%s %s: %d %s", req.Method, req.URL.Path, res.StatusCode, truncate(buf.String(), 200)))
+					if ctx.Err() == nil {
+						fail(fmt.Errorf("%s %s: %w", p.method, p.path, err))
+					}
+				case status != p.want:
+					fail(fmt.Errorf("%s %s: %d %s", p.method, p.path, status, truncate(body, 200)))
 				case start.After(measureFrom):
 					mine = append(mine, took)
 				}
@@ -153,35 +157,46 @@ func (p phase) run(ctx context.Context, hc *http.Client, warmup, duration time.D
 
 // getPhase is a phase of GETs of path by clients, client c using
 // tokens[(c + i*clients) % len(tokens)] for its i-th request, so that
-// every signed-in account is read in turn.
+// every signed-in account is read in turn. Each token's request is
+// serialised once.
 func getPhase(name, base, path string, clients int, tokens []string) phase {
-	return phase{name: name, clients: clients, want: http.StatusOK,
-		request: func(ctx context.Context, c, i int) (*http.Request, error) {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("Authorization", "Bearer "+tokens[(c+i*clients)%len(tokens)])
-			return req, nil
-		}}
+	reqs := make([][]byte, len(tokens))
+	for i, t := range tokens {
+		reqs[i] = wireRequest(base, http.MethodGet, path, t, "", nil)
+	}
+	return phase{name: name, clients: clients, method: http.MethodGet, path: path, want: http.StatusOK,
+		request: func(c, i int) ([]byte, error) { return reqs[(c+i*clients)%len(reqs)], nil }}
 }
 
 // postPhase is a phase of POST /api/v1/statuses by clients, client c
 // posting as tokens[c % len(tokens)] (public statuses, which fan out to
 // the author's followers).
 func postPhase(base string, clients int, tokens []string) phase {
-	return phase{name: "create statuses", clients: clients, want: http.StatusOK,
-		request: func(ctx context.Context, c, i int) (*http.Request, error) {
+	const path = "/api/v1/statuses"
+	return phase{name: "create statuses", clients: clients, method: http.MethodPost, path: path, want: http.StatusOK,
+		request: func(c, i int) ([]byte, error) {
 			form := url.Values{
 				"status":     {fmt.Sprintf("Load post %d from client %d: handover at 19:00, two patients to watch overnight.", i, c)},
 				"visibility": {"public"},
 			}.Encode()
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/statuses", strings.NewReader(form))
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Authorization", "Bearer "+tokens[c%len(tokens)])
-			return req, nil
+			return wireRequest(base, http.MethodPost, path, tokens[c%len(tokens)], "application/x-www-form-urlencoded", []byte(form)), nil
 		}}
+}
+
+// wireRequest serialises an HTTP/1.1 request to base (http://HOST:PORT)
+// with a bearer token and, when contentType is set, a body, as Go's
+// client sends it (no compression asked for).
+func wireRequest(base, method, path, token, contentType string, body []byte) []byte {
+	host := strings.TrimPrefix(base, "http://")
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: rounds-load\r\n", method, path, host)
+	if token != "" {
+		fmt.Fprintf(&b, "Authorization: Bearer %s\r\n", token)
+	}
+	if contentType != "" {
+		fmt.Fprintf(&b, "Content-Type: %s\r\nContent-Length: %d\r\n", contentType, len(body))
+	}
+	b.WriteString("\r\n")
+	b.Write(body)
+	return b.Bytes()
 }

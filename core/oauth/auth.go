@@ -2,6 +2,8 @@ package oauth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -39,16 +41,16 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Grant, error
 	if token == "" {
 		return nil, ErrInvalidToken
 	}
-	hash := hashSecret(token)
-	cached, gen := s.grants.get(hash, s.now())
+	sum := sha256.Sum256([]byte(token))
+	cached, gen := s.grants.get(sum, s.now())
 	if cached != nil {
 		return cached, nil
 	}
-	g, err := s.authenticate(ctx, hash)
+	g, err := s.authenticate(ctx, hex.EncodeToString(sum[:]))
 	if err != nil {
 		return nil, err
 	}
-	s.grants.put(hash, g, gen, s.now())
+	s.grants.put(sum, g, gen, s.now())
 	return g, nil
 }
 

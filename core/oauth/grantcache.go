@@ -1,8 +1,11 @@
 package oauth
 
 import (
+	"crypto/sha256"
 	"sync"
 	"time"
+
+	"github.com/rounds-md/rounds/storage"
 )
 
 // DefaultTokenCacheTTL is how long a resolved access token is trusted
@@ -13,7 +16,8 @@ const DefaultTokenCacheTTL = 2 * time.Second
 // it is emptied (a miss costs one query, no more).
 const maxCachedGrants = 4096
 
-// grantCache keeps recently resolved grants by token hash for a short
+// grantCache keeps recently resolved grants by token hash (the SHA-256
+// sum, as bytes: the hex form stored is only built on a miss) for a short
 // time, so that a client making many requests is looked up once per TTL
 // rather than once per request. It lives in one process: revocations and
 // suspensions made in this process empty it at once (Forget); those made
@@ -23,7 +27,7 @@ type grantCache struct {
 	ttl time.Duration
 
 	mu      sync.Mutex
-	entries map[string]cachedGrant
+	entries map[[sha256.Size]byte]cachedGrant
 	// gen counts Forget calls; a lookup that began before one must not
 	// store what it read (it may be the grant just revoked).
 	gen uint64
@@ -40,12 +44,12 @@ func newGrantCache(ttl time.Duration) *grantCache {
 	if ttl <= 0 {
 		return nil
 	}
-	return &grantCache{ttl: ttl, entries: map[string]cachedGrant{}}
+	return &grantCache{ttl: ttl, entries: map[[sha256.Size]byte]cachedGrant{}}
 }
 
 // get returns a copy of the live grant cached for hash, and the
 // generation to pass to put after a miss.
-func (c *grantCache) get(hash string, now time.Time) (*Grant, uint64) {
+func (c *grantCache) get(hash [sha256.Size]byte, now time.Time) (*Grant, uint64) {
 	if c == nil {
 		return nil, 0
 	}
@@ -60,7 +64,7 @@ func (c *grantCache) get(hash string, now time.Time) (*Grant, uint64) {
 
 // put caches g for hash unless Forget was called since the lookup that
 // produced it began (generation gen).
-func (c *grantCache) put(hash string, g *Grant, gen uint64, now time.Time) {
+func (c *grantCache) put(hash [sha256.Size]byte, g *Grant, gen uint64, now time.Time) {
 	if c == nil {
 		return
 	}
@@ -93,28 +97,45 @@ func (c *grantCache) forget() {
 	clear(c.entries)
 }
 
+// grantCopy holds a Grant and copies of the rows it points to in one
+// allocation (a cache hit is made on every authenticated request).
+type grantCopy struct {
+	grant   Grant
+	token   storage.OAuthToken
+	app     storage.OAuthApp
+	user    storage.User
+	account storage.Account
+	scopes  [8]string
+}
+
 // clone copies a grant and the rows it points to, so that a request may
 // not change what another request sees.
 func (g *Grant) clone() *Grant {
-	out := *g
+	c := &grantCopy{grant: *g}
+	out := &c.grant
 	if g.Token != nil {
-		t := *g.Token
-		out.Token = &t
+		c.token = *g.Token
+		out.Token = &c.token
 	}
 	if g.App != nil {
-		a := *g.App
-		out.App = &a
+		c.app = *g.App
+		out.App = &c.app
 	}
 	if g.User != nil {
-		u := *g.User
-		out.User = &u
+		c.user = *g.User
+		out.User = &c.user
 	}
 	if g.Account != nil {
-		a := *g.Account
-		out.Account = &a
+		c.account = *g.Account
+		out.Account = &c.account
 	}
-	out.Scopes = append(Scopes(nil), g.Scopes...)
-	return &out
+	if len(g.Scopes) <= len(c.scopes) {
+		out.Scopes = Scopes(c.scopes[:len(g.Scopes):len(g.Scopes)])
+		copy(out.Scopes, g.Scopes)
+	} else {
+		out.Scopes = append(Scopes(nil), g.Scopes...)
+	}
+	return out
 }
 
 // ForgetGrants makes every access token be looked up again on its next

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"testing"
 	"time"
@@ -122,18 +123,19 @@ func TestGrantCacheOff(t *testing.T) {
 func TestGrantCacheForgetRace(t *testing.T) {
 	c := newGrantCache(time.Minute)
 	now := time.Now()
-	_, gen := c.get("h", now)
+	h := sha256.Sum256([]byte("token"))
+	_, gen := c.get(h, now)
 	c.forget()
-	c.put("h", &Grant{Scopes: Scopes{"read"}}, gen, now)
-	if g, _ := c.get("h", now); g != nil {
+	c.put(h, &Grant{Scopes: Scopes{"read"}}, gen, now)
+	if g, _ := c.get(h, now); g != nil {
 		t.Fatal("a grant read before ForgetGrants was cached")
 	}
-	_, gen = c.get("h", now)
-	c.put("h", &Grant{Scopes: Scopes{"read"}}, gen, now)
-	if g, _ := c.get("h", now); g == nil {
+	_, gen = c.get(h, now)
+	c.put(h, &Grant{Scopes: Scopes{"read"}}, gen, now)
+	if g, _ := c.get(h, now); g == nil {
 		t.Fatal("a grant read after ForgetGrants was not cached")
 	}
-	if g, _ := c.get("h", now.Add(time.Minute)); g != nil {
+	if g, _ := c.get(h, now.Add(time.Minute)); g != nil {
 		t.Fatal("an expired grant was returned")
 	}
 }

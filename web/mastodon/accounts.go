@@ -5,49 +5,73 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/codec/json"
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
 // verifyCredentials serves GET /api/v1/accounts/verify_credentials
 // (methods/accounts#verify_credentials): the CredentialAccount, with
-// source and role.
+// source and role. The rendered answer is kept per account while
+// nothing it was built from can have changed (credentialCache).
 func (h *Handler) verifyCredentials(c *gin.Context) {
-	ctx := c.Request.Context()
 	me := viewer(c)
-	a, err := h.social.profiles.Get(ctx, me.ID)
+	role := oauth.FromContext(c).User.Role // RequireUserAny: a user token
+	if body, ok := h.creds.get(me.ID, role); ok {
+		h.creds.write(c, body)
+		return
+	}
+	// Taken before the reads: a write after it makes the entry stale.
+	stamp, keep := h.Store.ReadStamp()
+	out, err := h.credentialAccount(c, me, role)
 	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	body, err := json.API.Marshal(out)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if keep {
+		h.creds.put(me.ID, role, stamp, body)
+	}
+	h.creds.write(c, body)
+}
+
+// credentialAccount builds the viewer's CredentialAccount.
+func (h *Handler) credentialAccount(c *gin.Context, me *storage.Account, role string) (Account, error) {
+	ctx := c.Request.Context()
+	a, err := h.social.profiles.Get(ctx, me.ID)
+	if err != nil {
+		return Account{}, err
 	}
 	prefs, err := h.social.posts.Preferences(ctx, me)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return Account{}, err
 	}
 	pending, err := h.social.follows.PendingRequests(ctx, me)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return Account{}, err
 	}
 	out, err := h.accountFor(c, *a)
 	if err != nil {
-		h.fail(c, err)
-		return
+		return Account{}, err
 	}
 	out.Source = &Source{
 		Privacy: prefs.DefaultVisibility, Sensitive: prefs.DefaultSensitive, Language: deref(prefs.DefaultLanguage),
 		Note: a.Note, Fields: sourceFields(*a), FollowRequestsCount: pending, Discoverable: a.Discoverable,
 		AttributionDomains: []string{}, QuotePolicy: "nobody",
 	}
-	role := Role{ID: "-99", Name: "", Color: "", Permissions: "0"}
-	if u := oauth.FromContext(c).User; u != nil && u.Role != "member" {
-		role = Role{ID: u.Role, Name: strings.ToUpper(u.Role[:1]) + u.Role[1:], Color: "", Permissions: "0", Highlighted: true}
+	r := Role{ID: "-99", Name: "", Color: "", Permissions: "0"}
+	if role != "member" {
+		r = Role{ID: role, Name: strings.ToUpper(role[:1]) + role[1:], Color: "", Permissions: "0", Highlighted: true}
 	}
-	out.Role = &role
-	c.JSON(http.StatusOK, out)
+	out.Role = &r
+	return out, nil
 }
 
 // getPreferences serves GET /api/v1/preferences (methods/preferences).

@@ -16,11 +16,13 @@ type Handler struct {
 	// pro serves the professional profile, directory and personas
 	// (routes_rounds.go).
 	pro *professional
+	// creds keeps rendered CredentialAccounts for verify_credentials.
+	creds *credentialCache
 }
 
 // New returns a Handler over svc.
 func New(svc *app.Services) *Handler {
-	return &Handler{Services: svc, social: newSocial(svc), pro: newProfessional(svc)}
+	return &Handler{Services: svc, social: newSocial(svc), pro: newProfessional(svc), creds: newCredentialCache(svc.Store)}
 }
 
 // Routes mounts the Mastodon client API on r: one line per route, grouped
