@@ -12,7 +12,7 @@ import (
 // was such a vote; a vote is never stored as a status, counted or not
 // (an ended poll, a second vote).
 func (f *Federator) receiveVote(ctx context.Context, voter *storage.Account, n *Node) (bool, error) {
-	if f.polls == nil || n.Type != "Note" || n.Name == "" || n.InReplyTo == "" {
+	if n.Type != "Note" || n.Name == "" || n.InReplyTo == "" {
 		return false, nil
 	}
 	_, statusID, ok := f.localStatusID(n.InReplyTo)
@@ -35,7 +35,7 @@ func (f *Federator) receiveVote(ctx context.Context, voter *storage.Account, n *
 // its status; none for other objects, or for a poll that does not check
 // out (the status is kept without it).
 func (f *Federator) pollHooks(ctx context.Context, n *Node) []post.Hook {
-	if n.Poll == nil || f.polls == nil {
+	if n.Poll == nil {
 		return nil
 	}
 	hook, err := f.polls.ReceiveHook(n.Poll.remote(f.now()))
@@ -49,7 +49,7 @@ func (f *Federator) pollHooks(ctx context.Context, n *Node) []post.Hook {
 // refreshPoll applies an updated Question's tallies, voters and end to the
 // stored status's poll.
 func (f *Federator) refreshPoll(ctx context.Context, author *storage.Account, st *storage.Status, n *Node) error {
-	if n.Poll == nil || f.polls == nil {
+	if n.Poll == nil {
 		return nil
 	}
 	return f.polls.RefreshRemote(ctx, author, st.ID, n.Poll.remote(f.now()))
