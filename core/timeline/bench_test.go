@@ -26,14 +26,7 @@ func BenchmarkHomeTimeline(b *testing.B) {
 		for _, n := range []int{10_000, 100_000} {
 			b.Run(fmt.Sprintf("%s/%dk", d, n/1000), func(b *testing.B) {
 				ctx := context.Background()
-				s, err := storage.Open(ctx, storagetest.Config(b, d))
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.Cleanup(func() { _ = s.Close() })
-				if _, err := s.Migrate(ctx); err != nil {
-					b.Fatal(err)
-				}
+				s := storagetest.Open(b, d)
 				reader, middle := seed(b, s, n)
 				tl := timeline.New(s, profile.New(s, instance.Config{Domain: "rounds.example", Protocol: "https"}))
 				b.Run("feed", func(b *testing.B) {

@@ -31,22 +31,27 @@ const PostgresEnv = "ROUNDS_TEST_POSTGRES"
 func Each(t *testing.T, fn func(t *testing.T, s *storage.Store), opts ...func(*storage.Config)) {
 	t.Helper()
 	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
-		t.Run(string(d), func(t *testing.T) {
-			cfg := Config(t, d)
-			for _, o := range opts {
-				o(&cfg)
-			}
-			s, err := storage.Open(context.Background(), cfg)
-			if err != nil {
-				t.Fatalf("open %s: %v", d, err)
-			}
-			t.Cleanup(func() { _ = s.Close() })
-			if _, err := s.Migrate(context.Background()); err != nil {
-				t.Fatalf("migrate %s: %v", d, err)
-			}
-			fn(t, s)
-		})
+		t.Run(string(d), func(t *testing.T) { fn(t, Open(t, d, opts...)) })
 	}
+}
+
+// Open returns a fresh, migrated Store of dialect d, configured further by
+// opts and closed when the test or benchmark ends.
+func Open(tb testing.TB, d storage.Dialect, opts ...func(*storage.Config)) *storage.Store {
+	tb.Helper()
+	cfg := Config(tb, d)
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := storage.Open(context.Background(), cfg)
+	if err != nil {
+		tb.Fatalf("open %s: %v", d, err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		tb.Fatalf("migrate %s: %v", d, err)
+	}
+	return s
 }
 
 // NoReadCache turns the Store's read cache off, for tests that write to

@@ -30,15 +30,7 @@ func BenchmarkReadAPI(b *testing.B) {
 }
 
 func benchmarkReadAPI(b *testing.B, d storage.Dialect) {
-	ctx := context.Background()
-	store, err := storage.Open(ctx, storagetest.Config(b, d))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	store := storagetest.Open(b, d)
 	var statements atomic.Int64
 	store.OnStatement(func(string) { statements.Add(1) })
 	{

@@ -1,7 +1,6 @@
 package mastodon_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -35,15 +34,7 @@ func BenchmarkVerifyCredentials(b *testing.B) {
 }
 
 func benchmarkVerifyCredentials(b *testing.B, d storage.Dialect) {
-	ctx := context.Background()
-	store, err := storage.Open(ctx, storagetest.Config(b, d))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	store := storagetest.Open(b, d)
 	limits, err := ratelimit.Parse("exempt:127.0.0.0/8,::1/128")
 	if err != nil {
 		b.Fatal(err)
