@@ -2,7 +2,6 @@ package mastodon_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -16,17 +15,14 @@ import (
 // BenchmarkVerifyCredentials measures GET
 // /api/v1/accounts/verify_credentials, the cheapest authenticated read,
 // for 16 signed-in accounts, with the rate limiter on and 127.0.0.0/8
-// exempt as rounds-load runs the server:
+// exempt as rounds-load runs the server. Its "handler" case calls the
+// server's handler alone (gin, the middleware chain, the token
+// lookup, the entity and its JSON), called directly with a reused
+// request, so that allocs/op and ns/op are the server's own per-request
+// cost without net/http's connection handling or a client.
+// BenchmarkReadAPI measures the same request over loopback HTTP.
 //
-//   - handler: the server's handler alone (gin, the middleware chain, the
-//     token lookup, the entity and its JSON), called directly with a
-//     reused request, so that allocs/op and ns/op are the server's own
-//     per-request cost without net/http's connection handling or a client;
-//
-//   - http: 16 clients over loopback HTTP as in BenchmarkReadAPI, with the
-//     process's CPU per request (client included).
-//
-//     ROUNDS_TEST_POSTGRES=postgres://... go test ./web/mastodon/ -run '^$' -bench BenchmarkVerifyCredentials -benchmem
+//	ROUNDS_TEST_POSTGRES=postgres://... go test ./web/mastodon/ -run '^$' -bench BenchmarkVerifyCredentials -benchmem
 func BenchmarkVerifyCredentials(b *testing.B) {
 	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
 		b.Run(string(d), func(b *testing.B) { benchmarkVerifyCredentials(b, d) })
@@ -68,35 +64,6 @@ func benchmarkVerifyCredentials(b *testing.B, d storage.Dialect) {
 				b.Fatalf("status %d", w.status)
 			}
 		}
-		b.ReportMetric(float64(statements.Load()-before)/float64(b.N), "stmts/req")
-	})
-
-	b.Run("http", func(b *testing.B) {
-		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-		var n atomic.Int64
-		before := statements.Load()
-		cpu0 := processCPU(b)
-		b.ReportAllocs()
-		b.SetParallelism(8) // 16 clients on 2 cores, as rounds-load runs
-		b.RunParallel(func(pb *testing.PB) {
-			token := tokens[n.Add(1)%int64(len(tokens))]
-			req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
-			req.Header.Set("Authorization", "Bearer "+token)
-			for pb.Next() {
-				res, err := client.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				_ = res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					b.Errorf("%s: %s", path, res.Status)
-				}
-			}
-		})
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
-		b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/req")
 		b.ReportMetric(float64(statements.Load()-before)/float64(b.N), "stmts/req")
 	})
 }
