@@ -131,7 +131,9 @@ func countRows(b testing.TB, s *storage.Store, table string) int {
 }
 
 // waitForJobs waits until no job of kind is waiting or running, and fails
-// if any was discarded.
+// if any was discarded. It looks every 25 ms: each look counts the whole
+// queue, and looking every 10 ms cost PostgreSQL about 5 % of the CPU
+// the measured processing had.
 func waitForJobs(b *testing.B, s *storage.Store, kind string) {
 	b.Helper()
 	for {
@@ -145,7 +147,7 @@ func waitForJobs(b *testing.B, s *storage.Store, kind string) {
 		if c[kind][storage.JobAvailable]+c[kind][storage.JobRunning] == 0 {
 			return
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(25 * time.Millisecond)
 	}
 }
 

@@ -38,12 +38,13 @@ func (s *Store) RecordInboxActivityWithJob(ctx context.Context, activityID strin
 		return fresh, err
 	}
 	s.newJob(j)
-	res, err := s.idb.NewRaw(`WITH fresh AS (
-			INSERT INTO inbox_activities (activity_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING activity_id)
+	res, err := s.execFixed(ctx, `WITH fresh AS (
+			INSERT INTO inbox_activities (activity_id, received_at) VALUES (?0, ?1) ON CONFLICT DO NOTHING RETURNING activity_id)
 		INSERT INTO jobs (id, kind, job_key, args, priority, state, attempt, max_attempts, run_at, created_at, updated_at)
-		SELECT ?, ?, CAST(? AS TEXT), ?, ?, ?, 0, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ) FROM fresh`,
+		SELECT CAST(?2 AS BIGINT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS TEXT), CAST(?6 AS INTEGER), CAST(?7 AS TEXT), 0,
+			CAST(?8 AS INTEGER), CAST(?9 AS TIMESTAMPTZ), CAST(?10 AS TIMESTAMPTZ), CAST(?11 AS TIMESTAMPTZ) FROM fresh`,
 		activityID, now.UTC(),
-		j.ID, j.Kind, j.Key, j.Args, j.Priority, j.State, j.MaxAttempts, j.RunAt, j.CreatedAt, j.UpdatedAt).Exec(ctx)
+		j.ID, j.Kind, j.Key, j.Args, j.Priority, j.State, j.MaxAttempts, j.RunAt.UTC(), j.CreatedAt.UTC(), j.UpdatedAt.UTC())
 	if err != nil {
 		return false, fmt.Errorf("storage: record inbox activity: %w", classify(err))
 	}

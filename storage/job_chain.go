@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/uptrace/bun"
 )
 
 // CompleteJobAndClaim completes a job its claimer finished (as CompleteJob)
@@ -51,23 +49,31 @@ func (s *Store) CompleteJobAndClaim(ctx context.Context, id int64, owner string,
 		lockedBy, lastErr            sql.NullString
 		runAt, lockedUntil, cre, upd sql.NullTime
 	)
-	row := s.idb.QueryRowContext(ctx, `WITH done AS (
-			DELETE FROM jobs WHERE id = ? AND state = ? AND locked_by = ? AND attempt = ? RETURNING id),
+	rs, err := s.queryFixed(ctx, `WITH done AS (
+			DELETE FROM jobs WHERE id = CAST(?0 AS BIGINT) AND state = ?1 AND locked_by = ?2 AND attempt = CAST(?3 AS INTEGER) RETURNING id),
 		claimed AS (
-			UPDATE jobs SET state = ?, attempt = attempt + 1, locked_by = ?, locked_until = ?, updated_at = ?
+			UPDATE jobs SET state = ?4, attempt = attempt + 1, locked_by = ?2, locked_until = ?5, updated_at = ?6
 			WHERE id = (
 				SELECT id FROM jobs
-				WHERE state = ? AND run_at <= ? AND kind IN (?)
+				WHERE state = ?7 AND run_at <= ?6 AND kind = ANY(CAST(?8 AS TEXT[]))
 				ORDER BY priority, run_at, id
 				LIMIT 1 FOR UPDATE SKIP LOCKED)
 			RETURNING id, kind, job_key, args, priority, state, attempt, max_attempts, run_at, locked_by, locked_until, last_error, created_at, updated_at)
 		SELECT (SELECT count(*) FROM done), c.id, c.kind, c.job_key, c.args, c.priority, c.state, c.attempt, c.max_attempts,
 			c.run_at, c.locked_by, c.locked_until, c.last_error, c.created_at, c.updated_at
 		FROM (SELECT 1) AS one LEFT JOIN claimed AS c ON TRUE`,
-		id, JobRunning, owner, attempt,
-		JobRunning, owner, leaseUntil, now,
-		JobAvailable, now, bun.In(kinds))
-	err = row.Scan(&done, &jid, &kind, &key, &args, &prio, &state, &att, &maxAtt, &runAt, &lockedBy, &lockedUntil, &lastErr, &cre, &upd)
+		id, JobRunning, owner, attempt, JobRunning, leaseUntil, now, JobAvailable, pgTextArray(kinds))
+	if err != nil {
+		return nil, false, fmt.Errorf("storage: complete job and claim: %w", classify(err))
+	}
+	defer rs.Close()
+	if !rs.Next() {
+		if err := rs.Err(); err != nil {
+			return nil, false, fmt.Errorf("storage: complete job and claim: %w", classify(err))
+		}
+		return nil, false, fmt.Errorf("storage: complete job and claim: no row")
+	}
+	err = rs.Scan(&done, &jid, &kind, &key, &args, &prio, &state, &att, &maxAtt, &runAt, &lockedBy, &lockedUntil, &lastErr, &cre, &upd)
 	if err != nil {
 		return nil, false, fmt.Errorf("storage: complete job and claim: %w", classify(err))
 	}

@@ -16,25 +16,26 @@ import (
 // SQLite, the write lock) open longer.
 func (s *Store) InsertNotificationUnlessMuted(ctx context.Context, n *Notification, now time.Time) (bool, error) {
 	n.ID, n.CreatedAt = s.NewID(), time.Now().UTC()
-	// PostgreSQL types the bare literals of a SELECT list as text; SQLite
-	// would turn a CAST to TIMESTAMPTZ into a number.
-	statusID, createdAt := "?", "?"
+	// A prepared text (execFixed) in two variants: with and without the
+	// conversation-mute check. PostgreSQL types the bare parameters of a
+	// SELECT list as text, hence the casts; SQLite would turn a CAST to
+	// TIMESTAMPTZ into a number, so the time stays bare there.
+	createdAt := "?6"
 	if s.dialect == Postgres {
-		statusID, createdAt = "CAST(? AS BIGINT)", "CAST(? AS TIMESTAMPTZ)"
+		createdAt = "CAST(?6 AS TIMESTAMPTZ)"
 	}
 	q := `INSERT INTO notifications (id, account_id, from_account_id, type, status_id, report_id, created_at)
-		SELECT ?, ?, ?, ?, ` + statusID + `, ` + statusID + `, ` + createdAt + `
-		WHERE NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = ? AND b.target_account_id = ?)
-		AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ? AND m.target_account_id = ?
-			AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > ?))`
-	args := []any{n.ID, n.AccountID, n.FromAccountID, n.Type, n.StatusID, n.ReportID, n.CreatedAt,
-		n.AccountID, n.FromAccountID, n.AccountID, n.FromAccountID, now.UTC()}
+		SELECT CAST(?0 AS BIGINT), CAST(?1 AS BIGINT), CAST(?2 AS BIGINT), CAST(?3 AS TEXT), CAST(?4 AS BIGINT),
+			CAST(?5 AS BIGINT), ` + createdAt + `
+		WHERE NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = CAST(?1 AS BIGINT) AND b.target_account_id = CAST(?2 AS BIGINT))
+		AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = CAST(?1 AS BIGINT) AND m.target_account_id = CAST(?2 AS BIGINT)
+			AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > ?7))`
+	args := []any{n.ID, n.AccountID, n.FromAccountID, n.Type, n.StatusID, n.ReportID, n.CreatedAt, now.UTC()}
 	if n.StatusID != nil {
 		q += ` AND NOT EXISTS (SELECT 1 FROM conversation_mutes cm JOIN statuses st ON st.conversation_id = cm.conversation_id
-			WHERE cm.account_id = ? AND st.id = ?)`
-		args = append(args, n.AccountID, *n.StatusID)
+			WHERE cm.account_id = CAST(?1 AS BIGINT) AND st.id = CAST(?4 AS BIGINT))`
 	}
-	res, err := s.idb.NewRaw(q, args...).Exec(ctx)
+	res, err := s.execFixed(ctx, q, args...)
 	if err != nil {
 		return false, fmt.Errorf("storage: insert notification: %w", classify(err))
 	}

@@ -7,14 +7,19 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
 )
 
-// Hot reads with a fixed text are prepared once per connection instead of
-// interpolated by bun: SQLite plans every new statement text from scratch,
-// and for a statement of a dozen UNION branches that planning cost more
-// than running it. The text is written with bun's positional
-// placeholders (?0, ?1, ...) and rewritten for each driver; inside a
-// transaction the same text goes through bun as usual.
+// Hot statements with a fixed text are prepared once per connection
+// instead of interpolated by bun: both databases parse and plan every new
+// statement text from scratch, and for a statement of a dozen UNION
+// branches (SQLite), or an INSERT with its checks and triggers
+// (PostgreSQL), that planning cost more than running it. The text is
+// written with bun's positional placeholders (?0, ?1, ...) and rewritten
+// for each driver; inside a transaction the statement is bound to the
+// transaction's connection.
 //
 // A parameter compared with an indexed column is written CAST(?N AS
 // BIGINT), not bare: SQLite (built with STAT4, and analysed) otherwise
@@ -34,13 +39,48 @@ type stmtCache struct {
 // positional matches bun's ?N placeholders.
 var positional = regexp.MustCompile(`\?(\d+)`)
 
-// queryFixed runs a read whose text never changes: prepared on the pool
-// outside transactions, through bun inside one. It returns the rows to
-// scan with scanRows.
+// queryFixed runs a read whose text never changes, prepared once per
+// connection, inside a transaction too. It returns the rows to scan by
+// hand.
 func (s *Store) queryFixed(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s.inTx() || s.stmts == nil {
+	if s.stmts == nil {
 		return s.idb.QueryContext(ctx, query, args...)
 	}
+	stmt, err := s.fixed(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, s.driverArgs(args)...)
+}
+
+// execFixed runs a write whose text never changes, prepared once per
+// connection, inside a transaction too, and tells the read cache what it
+// wrote as bun's hook does. On PostgreSQL this is what spares the server
+// from planning the statement again: bun writes every argument into the
+// text, so each statement it sends is new to PostgreSQL, which parses and
+// plans it from scratch; a prepared text is planned once and then runs on
+// its cached generic plan. For the few statements each received activity
+// or post makes, planning cost PostgreSQL more CPU than running them
+// (docs/performance.md).
+func (s *Store) execFixed(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if s.stmts == nil {
+		return s.idb.ExecContext(ctx, query, args...)
+	}
+	stmt, err := s.fixed(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := stmt.ExecContext(ctx, s.driverArgs(args)...)
+	if s.cache != nil {
+		cacheHook{s.cache}.AfterQuery(ctx, &bun.QueryEvent{Query: query})
+	}
+	return res, err
+}
+
+// fixed returns query's statement prepared on the pool, bound to the
+// transaction when s is one (database/sql reuses what each connection has
+// prepared), and tells the observers of it.
+func (s *Store) fixed(ctx context.Context, query string) (*sql.Stmt, error) {
 	stmt, err := s.stmts.prepare(ctx, s.db.DB, s.dialect, query)
 	if err != nil {
 		return nil, err
@@ -48,7 +88,35 @@ func (s *Store) queryFixed(ctx context.Context, query string, args ...any) (*sql
 	for _, fn := range s.stmts.observers {
 		fn(query)
 	}
-	return stmt.QueryContext(ctx, args...)
+	if tx, ok := s.idb.(bun.Tx); ok {
+		return tx.Tx.StmtContext(ctx, stmt), nil
+	}
+	return stmt, nil
+}
+
+// driverArgs gives args to the driver as bun would have written them
+// into the text: on SQLite, times as bun's UTC text (the driver's own
+// format differs, and stored times are compared as text).
+func (s *Store) driverArgs(args []any) []any {
+	if s.dialect != SQLite {
+		return args
+	}
+	for i, a := range args {
+		switch t := a.(type) {
+		case time.Time:
+			args[i] = sqliteTime(t)
+		case *time.Time:
+			if t != nil {
+				args[i] = sqliteTime(*t)
+			}
+		}
+	}
+	return args
+}
+
+// sqliteTime writes t as bun's SQLite dialect does.
+func sqliteTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02 15:04:05.999999-07:00")
 }
 
 // prepare returns the prepared statement for query, preparing it once.
@@ -87,4 +155,48 @@ func (c *stmtCache) close() {
 		_ = st.Close()
 	}
 	c.stmts = map[string]*sql.Stmt{}
+}
+
+// selectIDs is a SELECT of the IDs in argument ?n, written by int64List:
+// one text for any number of IDs, so that it is prepared once.
+func (s *Store) selectIDs(n int) string {
+	if s.dialect == Postgres {
+		return `SELECT unnest(CAST(?` + strconv.Itoa(n) + ` AS BIGINT[]))`
+	}
+	return `SELECT value FROM json_each(?` + strconv.Itoa(n) + `)`
+}
+
+// scanIDs reads rs's one BIGINT column and closes rs.
+func scanIDs(rs *sql.Rows) ([]int64, error) {
+	defer rs.Close()
+	var ids []int64
+	for rs.Next() {
+		var id int64
+		if err := rs.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rs.Err()
+}
+
+// pgTextArray writes words as a PostgreSQL array literal, each element
+// quoted.
+func pgTextArray(words []string) string {
+	b := make([]byte, 0, 64)
+	b = append(b, '{')
+	for i, w := range words {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		for j := 0; j < len(w); j++ {
+			if w[j] == '"' || w[j] == '\\' {
+				b = append(b, '\\')
+			}
+			b = append(b, w[j])
+		}
+		b = append(b, '"')
+	}
+	return string(append(b, '}'))
 }

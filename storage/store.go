@@ -49,7 +49,7 @@ type Store struct {
 	ids     *IDGen
 	file    string // the SQLite database file; "" on PostgreSQL
 	cache   *readCache
-	stmts   *stmtCache // prepared.go; nil in a transaction's Store
+	stmts   *stmtCache // prepared.go
 	// writer queues and groups write transactions on SQLite
 	// (writegate.go); nil on PostgreSQL and in a Store bound to a
 	// transaction.
@@ -195,13 +195,13 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *Store
 	}
 	if s.cache == nil {
 		return run(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file})
+			return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, stmts: s.stmts})
 		})
 	}
 	w := &txWrites{kinds: map[cacheKind]bool{}}
 	defer s.cache.ended(w)
 	ctx = context.WithValue(ctx, txWritesKey{}, w)
 	return run(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, cache: s.cache})
+		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, cache: s.cache, stmts: s.stmts})
 	})
 }

@@ -19,23 +19,27 @@ func (s *Store) FanOut(ctx context.Context, st *Status, toFollowers, notifyFollo
 	// the rows): the author's own, the followers', the recipients', of
 	// those that are local.
 	q := `INSERT INTO home_feed (account_id, status_id, author_id)
-		SELECT a.id, ?, ? FROM accounts a WHERE a.domain = '' AND a.id IN (SELECT ?`
-	args := []any{st.ID, st.AccountID, st.AccountID}
+		SELECT a.id, CAST(?0 AS BIGINT), CAST(?1 AS BIGINT) FROM accounts a
+		WHERE a.domain = '' AND a.id IN (SELECT CAST(?1 AS BIGINT)`
+	args := []any{st.ID, st.AccountID}
 	if toFollowers {
-		q += ` UNION SELECT f.account_id FROM follows f WHERE f.target_account_id = ?`
-		args = append(args, st.AccountID)
+		q += ` UNION SELECT f.account_id FROM follows f WHERE f.target_account_id = CAST(?1 AS BIGINT)`
 	}
 	if len(recipients) > 0 {
-		q += ` UNION SELECT r.id FROM accounts r WHERE r.id IN (?)`
-		args = append(args, bun.In(recipients))
+		q += ` UNION ` + s.selectIDs(2)
+		args = append(args, int64List(recipients, s.dialect))
 	}
-	if _, err := s.idb.NewRaw(q+`) ON CONFLICT DO NOTHING`, args...).Exec(ctx); err != nil {
+	if _, err := s.execFixed(ctx, q+`) ON CONFLICT DO NOTHING`, args...); err != nil {
 		return fmt.Errorf("storage: fan out: %w", classify(err))
 	}
 	if notifyFollowers {
 		var ids []int64
-		if err := s.idb.NewRaw(`SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id
-			WHERE f.target_account_id = ? AND f.notify = TRUE AND a.domain = '' ORDER BY f.account_id`, st.AccountID).Scan(ctx, &ids); err != nil {
+		rs, err := s.queryFixed(ctx, `SELECT f.account_id FROM follows f JOIN accounts a ON a.id = f.account_id
+			WHERE f.target_account_id = CAST(?0 AS BIGINT) AND f.notify = TRUE AND a.domain = '' ORDER BY f.account_id`, st.AccountID)
+		if err == nil {
+			ids, err = scanIDs(rs)
+		}
+		if err != nil {
 			return fmt.Errorf("storage: fan out: %w", classify(err))
 		}
 		for _, id := range ids {
