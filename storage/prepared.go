@@ -157,13 +157,14 @@ func (c *stmtCache) close() {
 	c.stmts = map[string]*sql.Stmt{}
 }
 
-// selectIDs is a SELECT of the IDs in argument ?n, written by int64List:
-// one text for any number of IDs, so that it is prepared once.
+// selectIDs is a SELECT of the IDs in argument ?n, written by int64List,
+// as the column id: one text for any number of IDs, so that it is
+// prepared once.
 func (s *Store) selectIDs(n int) string {
 	if s.dialect == Postgres {
-		return `SELECT unnest(CAST(?` + strconv.Itoa(n) + ` AS BIGINT[]))`
+		return `SELECT unnest(CAST(?` + strconv.Itoa(n) + ` AS BIGINT[])) AS id`
 	}
-	return `SELECT value FROM json_each(?` + strconv.Itoa(n) + `)`
+	return `SELECT value AS id FROM json_each(?` + strconv.Itoa(n) + `)`
 }
 
 // scanIDs reads rs's one BIGINT column and closes rs.

@@ -65,33 +65,45 @@ func (s *Store) InsertStatus(ctx context.Context, n NewStatus) error {
 	if st.ConversationID == nil {
 		st.ConversationID = &st.ID
 	}
-	if _, err := s.idb.NewInsert().Model(st).Exec(ctx); err != nil {
+	if _, err := s.execFixed(ctx, insertStatus, st.ID, st.AccountID, st.URI, st.URL, st.Local, st.InReplyToID,
+		st.InReplyToAccountID, st.ReblogOfID, st.ConversationID, st.Text, st.Content, st.SpoilerText, st.Sensitive,
+		st.Visibility, st.Language, st.ApplicationID, st.CreatedAt, st.UpdatedAt, st.EditedAt, st.DeletedAt); err != nil {
 		return fmt.Errorf("storage: insert status: %w", classify(err))
 	}
 	if counted(st.Visibility) {
-		if _, err := s.idb.NewRaw(`INSERT INTO account_stats (account_id, statuses_count, last_status_at) VALUES (?, 1, ?)
+		if _, err := s.execFixed(ctx, `INSERT INTO account_stats (account_id, statuses_count, last_status_at) VALUES (?0, 1, ?1)
 			ON CONFLICT (account_id) DO UPDATE SET statuses_count = account_stats.statuses_count + 1,
 			last_status_at = CASE WHEN account_stats.last_status_at IS NULL OR account_stats.last_status_at < EXCLUDED.last_status_at
-				THEN EXCLUDED.last_status_at ELSE account_stats.last_status_at END`, st.AccountID, st.CreatedAt).Exec(ctx); err != nil {
+				THEN EXCLUDED.last_status_at ELSE account_stats.last_status_at END`, st.AccountID, st.CreatedAt); err != nil {
 			return fmt.Errorf("storage: count status: %w", classify(err))
 		}
 	}
 	return s.linkStatus(ctx, st.ID, n.MentionIDs, n.Tags)
 }
 
+// insertStatus writes every column of a Status (statusColumns, in that
+// order): a fixed text, prepared once (execFixed).
+var insertStatus = `INSERT INTO statuses (` + strings.ReplaceAll(statusColumns, "status.", "") + `)
+	VALUES (?0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)`
+
 // linkStatus records the accounts a status mentions and its hashtags
 // (creating tags as needed).
 func (s *Store) linkStatus(ctx context.Context, statusID int64, mentionIDs []int64, tags []string) error {
-	for _, id := range mentionIDs {
-		if _, err := s.idb.NewRaw(`INSERT INTO status_mentions (status_id, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, statusID, id).Exec(ctx); err != nil {
+	if len(mentionIDs) > 0 {
+		// "WHERE TRUE": SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT.
+		if _, err := s.execFixed(ctx, `INSERT INTO status_mentions (status_id, account_id)
+			SELECT CAST(?0 AS BIGINT), ids.id FROM (`+s.selectIDs(1)+`) AS ids WHERE TRUE ON CONFLICT DO NOTHING`,
+			statusID, int64List(mentionIDs, s.dialect)); err != nil {
 			return fmt.Errorf("storage: insert mention: %w", classify(err))
 		}
 	}
 	for _, name := range tags {
-		if _, err := s.idb.NewRaw(`INSERT INTO tags (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`, s.NewID(), name, time.Now().UTC()).Exec(ctx); err != nil {
+		if _, err := s.execFixed(ctx, `INSERT INTO tags (id, name, created_at) VALUES (?0, ?1, ?2) ON CONFLICT (name) DO NOTHING`,
+			s.NewID(), name, time.Now().UTC()); err != nil {
 			return fmt.Errorf("storage: insert tag: %w", classify(err))
 		}
-		if _, err := s.idb.NewRaw(`INSERT INTO status_tags (status_id, tag_id) SELECT ?, id FROM tags WHERE name = ? ON CONFLICT DO NOTHING`, statusID, name).Exec(ctx); err != nil {
+		if _, err := s.execFixed(ctx, `INSERT INTO status_tags (status_id, tag_id)
+			SELECT CAST(?0 AS BIGINT), id FROM tags WHERE name = ?1 ON CONFLICT DO NOTHING`, statusID, name); err != nil {
 			return fmt.Errorf("storage: insert status tag: %w", classify(err))
 		}
 	}
