@@ -351,7 +351,12 @@ func (s *Store) accountsByIDs(ctx context.Context, ids []int64) (map[int64]*Acco
 		return out, nil
 	}
 	var rows []Account
-	if err := s.idb.NewSelect().Model(&rows).ExcludeColumn("private_key_pem").Where("id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	rs, err := s.queryFixed(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id IN (`+s.selectIDs(0)+`)`,
+		int64List(ids, s.dialect))
+	if err == nil {
+		err = s.db.ScanRows(ctx, rs, &rows)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("storage: accounts by id: %w", classify(err))
 	}
 	for i := range rows {
