@@ -18,6 +18,9 @@ func TestStatusColumns(t *testing.T) {
 			want = append(want, "status."+name)
 		}
 	}
+	if n := strings.Count(statusColumns, ",") + 1; n != statusColumnCount {
+		t.Errorf("statusColumns has %d columns, statusColumnCount says %d", n, statusColumnCount)
+	}
 	if got := strings.Join(strings.Fields(statusColumns), " "); got != strings.Join(want, ", ") {
 		t.Errorf("statusColumns = %s\nStatus has   %s", got, strings.Join(want, ", "))
 	}
