@@ -124,7 +124,7 @@ func parseDSN(raw string) (Dialect, string, string, error) {
 		// default plan_cache_mode planned them afresh on every call: their
 		// custom plans looked cheaper than the generic one, so it never
 		// switched. Planning the page's two statements took longer than
-		// running them (docs/performance.md); their generic plans are the
+		// running them (docs/performance.md, change 12); their generic plans are the
 		// same index scans. A DSN that sets plan_cache_mode keeps its own.
 		q := u.Query()
 		if !q.Has("plan_cache_mode") {
