@@ -223,18 +223,30 @@ func (s *Store) tiesOf(ctx context.Context, accountID int64, others []int64) (ma
 	for _, id := range others {
 		t[id] = 0
 	}
-	var rows []struct {
-		Kind        string `bun:"kind"`
-		AccountID   int64  `bun:"account_id"`
-		TargetID    int64  `bun:"target_account_id"`
-		Notify      bool   `bun:"notify"`
-		ShowReblogs bool   `bun:"show_reblogs"`
+	type row struct {
+		Kind                string
+		AccountID, TargetID int64
+		Notify, ShowReblogs bool
 	}
-	const where = `WHERE (account_id = ?0 AND target_account_id IN (?1)) OR (target_account_id = ?0 AND account_id IN (?1))`
-	err := s.idb.NewRaw(`SELECT 'follow' AS kind, account_id, target_account_id, notify, show_reblogs FROM follows `+where+`
-		UNION ALL SELECT 'request', account_id, target_account_id, FALSE, TRUE FROM follow_requests `+where+`
-		UNION ALL SELECT 'block', account_id, target_account_id, FALSE, TRUE FROM blocks `+where,
-		accountID, bun.In(others)).Scan(ctx, &rows)
+	var rows []row
+	list := `SELECT value FROM json_each(?1)`
+	if s.dialect == Postgres {
+		list = `SELECT unnest(?1::bigint[])`
+	}
+	rs, err := s.queryFixed(ctx, `WITH others(id) AS (`+list+`)`+tiesBranches, accountID, int64List(others, s.dialect))
+	if err == nil {
+		for rs.Next() {
+			var r row
+			if err = rs.Scan(&r.Kind, &r.AccountID, &r.TargetID, &r.Notify, &r.ShowReblogs); err != nil {
+				break
+			}
+			rows = append(rows, r)
+		}
+		if err == nil {
+			err = rs.Err()
+		}
+		_ = rs.Close()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: ties: %w", classify(err))
 	}
@@ -263,6 +275,28 @@ func (s *Store) tiesOf(ctx context.Context, accountID int64, others []int64) (ma
 	}
 	return t, nil
 }
+
+// tiesBranches reads accountID's (?0) follows, follow requests and blocks
+// with the accounts in others, both ways. Its text never changes, so it is
+// prepared once (queryFixed), with the other accounts as one array
+// argument: written by bun with their IDs in the text, it was planned
+// afresh by SQLite each time the read cache reloaded a reader's ties.
+// Each branch probes one (account_id, target_account_id) index per other
+// account; others never holds accountID, so no row matches two branches
+// of one table.
+const tiesBranches = `
+	SELECT 'follow' AS kind, f.account_id, f.target_account_id, f.notify, f.show_reblogs FROM others CROSS JOIN follows AS f
+		WHERE f.account_id = CAST(?0 AS BIGINT) AND f.target_account_id = others.id
+	UNION ALL SELECT 'follow', f.account_id, f.target_account_id, f.notify, f.show_reblogs FROM others CROSS JOIN follows AS f
+		WHERE f.account_id = others.id AND f.target_account_id = CAST(?0 AS BIGINT)
+	UNION ALL SELECT 'request', r.account_id, r.target_account_id, FALSE, TRUE FROM others CROSS JOIN follow_requests AS r
+		WHERE r.account_id = CAST(?0 AS BIGINT) AND r.target_account_id = others.id
+	UNION ALL SELECT 'request', r.account_id, r.target_account_id, FALSE, TRUE FROM others CROSS JOIN follow_requests AS r
+		WHERE r.account_id = others.id AND r.target_account_id = CAST(?0 AS BIGINT)
+	UNION ALL SELECT 'block', b.account_id, b.target_account_id, FALSE, TRUE FROM others CROSS JOIN blocks AS b
+		WHERE b.account_id = CAST(?0 AS BIGINT) AND b.target_account_id = others.id
+	UNION ALL SELECT 'block', b.account_id, b.target_account_id, FALSE, TRUE FROM others CROSS JOIN blocks AS b
+		WHERE b.account_id = others.id AND b.target_account_id = CAST(?0 AS BIGINT)`
 
 // Edge is one row of a follower, following, follow-request or block list:
 // the account at the other end and the row's ID, the paging cursor.

@@ -41,6 +41,7 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 	if len(ids) == 0 {
 		return f, nil
 	}
+	ids, conversationIDs = unique(ids), unique(conversationIDs)
 	if len(conversationIDs) == 0 {
 		conversationIDs = []int64{0}
 	}
@@ -109,27 +110,44 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 // favourites, boosts, mentions, hashtags, attachments or poll, so the
 // viewer's favourites and boosts, mentions and hashtags are looked for
 // only among the statuses that have some.
-const statusFactsStats = `, stats AS MATERIALIZED (SELECT status_id, replies_count, favourites_count, reblogs_count,
-		mentions_count, tags_count, media_count, polls_count
-	FROM status_stats WHERE status_id IN (SELECT id FROM page) AND (replies_count > 0 OR favourites_count > 0
-		OR reblogs_count > 0 OR mentions_count > 0 OR tags_count > 0 OR media_count > 0 OR polls_count > 0))`
+//
+// Each branch joins its table to the page (or to stats) rather than
+// testing "status_id IN (SELECT ...)": SQLite builds an ephemeral index
+// for every IN subquery, a dozen per page, which cost more than the
+// probes themselves. CROSS JOIN keeps SQLite's loops in the written
+// order (the page outside, one index probe per status inside); for
+// PostgreSQL it is an inner join like any other. The page's IDs are
+// unique (StatusFactsOf removes repeats), so the joins return what the
+// IN tests did.
+const statusFactsStats = `, stats AS MATERIALIZED (SELECT ss.status_id, ss.replies_count, ss.favourites_count, ss.reblogs_count,
+		ss.mentions_count, ss.tags_count, ss.media_count, ss.polls_count
+	FROM page CROSS JOIN status_stats AS ss WHERE ss.status_id = page.id AND (ss.replies_count > 0 OR ss.favourites_count > 0
+		OR ss.reblogs_count > 0 OR ss.mentions_count > 0 OR ss.tags_count > 0 OR ss.media_count > 0 OR ss.polls_count > 0))`
 
 // statusFactsBranches reads every fact of the statuses in page (and the
 // conversations in convs) for the viewer ?2. Its text never changes, so
 // it is prepared once (queryFixed): the IDs come as one array argument.
 const statusFactsBranches = `
-	SELECT 'm' AS k, status_id AS id, account_id AS n, '' AS s FROM status_mentions WHERE status_id IN (SELECT status_id FROM stats WHERE mentions_count > 0)
-	UNION ALL SELECT 't', st.status_id, 0, t.name FROM status_tags AS st JOIN tags AS t ON t.id = st.tag_id WHERE st.status_id IN (SELECT status_id FROM stats WHERE tags_count > 0)
+	SELECT 'm' AS k, sm.status_id AS id, sm.account_id AS n, '' AS s FROM stats CROSS JOIN status_mentions AS sm WHERE stats.mentions_count > 0 AND sm.status_id = stats.status_id
+	UNION ALL SELECT 't', st.status_id, 0, t.name FROM stats CROSS JOIN status_tags AS st CROSS JOIN tags AS t WHERE stats.tags_count > 0 AND st.status_id = stats.status_id AND t.id = st.tag_id
 	UNION ALL SELECT 'a', status_id, media_count, '' FROM stats WHERE media_count > 0
 	UNION ALL SELECT 'p', status_id, 1, '' FROM stats WHERE polls_count > 0
 	UNION ALL SELECT 'c', status_id, replies_count, '' FROM stats WHERE replies_count > 0
 	UNION ALL SELECT 'f', status_id, favourites_count, '' FROM stats WHERE favourites_count > 0
 	UNION ALL SELECT 'r', status_id, reblogs_count, '' FROM stats WHERE reblogs_count > 0
-	UNION ALL SELECT 'F', status_id, 1, '' FROM favourites WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT status_id FROM stats WHERE favourites_count > 0)
-	UNION ALL SELECT 'B', status_id, 1, '' FROM bookmarks WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'P', status_id, 1, '' FROM status_pins WHERE account_id = CAST(?2 AS BIGINT) AND status_id IN (SELECT id FROM page)
-	UNION ALL SELECT 'R', reblog_of_id, 1, '' FROM statuses WHERE account_id = CAST(?2 AS BIGINT) AND reblog_of_id IN (SELECT status_id FROM stats WHERE reblogs_count > 0) AND deleted_at IS NULL
-	UNION ALL SELECT 'M', conversation_id, 1, '' FROM conversation_mutes WHERE account_id = CAST(?2 AS BIGINT) AND conversation_id IN (SELECT id FROM convs)`
+	UNION ALL SELECT 'F', f.status_id, 1, '' FROM stats CROSS JOIN favourites AS f WHERE stats.favourites_count > 0 AND f.account_id = CAST(?2 AS BIGINT) AND f.status_id = stats.status_id
+	UNION ALL SELECT 'B', b.status_id, 1, '' FROM page CROSS JOIN bookmarks AS b WHERE b.account_id = CAST(?2 AS BIGINT) AND b.status_id = page.id
+	UNION ALL SELECT 'P', p.status_id, 1, '' FROM page CROSS JOIN status_pins AS p WHERE p.account_id = CAST(?2 AS BIGINT) AND p.status_id = page.id
+	UNION ALL SELECT 'R', boost.reblog_of_id, 1, '' FROM stats CROSS JOIN statuses AS boost WHERE stats.reblogs_count > 0 AND boost.account_id = CAST(?2 AS BIGINT) AND boost.reblog_of_id = stats.status_id AND boost.deleted_at IS NULL
+	UNION ALL SELECT 'M', cm.conversation_id, 1, '' FROM convs CROSS JOIN conversation_mutes AS cm WHERE cm.account_id = CAST(?2 AS BIGINT) AND cm.conversation_id = convs.id`
+
+// unique returns ids sorted, without repeats (a copy: the caller's slice
+// keeps its order).
+func unique(ids []int64) []int64 {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
 
 // int64List writes ids as one argument: a JSON array for SQLite's
 // json_each, an array literal for PostgreSQL's unnest.

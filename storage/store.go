@@ -109,7 +109,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func parseDSN(raw string) (Dialect, string, string, error) {
 	switch {
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
-		if _, err := url.Parse(raw); err != nil {
+		u, err := url.Parse(raw)
+		if err != nil {
 			return "", "", "", fmt.Errorf("storage: invalid postgres URL: %w", err)
 		}
 		// pgx's default mode (prepare each statement text, cache it per
@@ -117,7 +118,23 @@ func parseDSN(raw string) (Dialect, string, string, error) {
 		// (prepared.go), which it runs as such; the simple protocol made
 		// PostgreSQL parse and plan them on every call and measured 30-40 %
 		// slower on the home timeline (docs/performance.md).
-		return Postgres, "pgx", raw, nil
+		//
+		// The prepared statements (prepared.go: the home page's reads, the
+		// writes of each post, activity and job) are the only ones with
+		// parameters (bun writes its arguments into the text), and
+		// PostgreSQL's default plan_cache_mode planned the home page's two
+		// afresh on every call: their custom plans looked cheaper than the
+		// generic one, so it never switched. Planning them took longer than
+		// running them (docs/performance.md, change 12); their generic
+		// plans are the same index scans, and a connection no longer makes
+		// five custom plans of each write before it settles. A DSN that
+		// sets plan_cache_mode keeps its own.
+		q := u.Query()
+		if !q.Has("plan_cache_mode") {
+			q.Set("plan_cache_mode", "force_generic_plan")
+			u.RawQuery = q.Encode()
+		}
+		return Postgres, "pgx", u.String(), nil
 	case strings.HasPrefix(raw, "sqlite:"):
 		path := sqlitePath(raw)
 		if path == "" {
