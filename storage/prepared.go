@@ -43,9 +43,6 @@ var positional = regexp.MustCompile(`\?(\d+)`)
 // connection, inside a transaction too. It returns the rows to scan by
 // hand.
 func (s *Store) queryFixed(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s.stmts == nil {
-		return s.idb.QueryContext(ctx, query, args...)
-	}
 	stmt, err := s.fixed(ctx, query)
 	if err != nil {
 		return nil, err
@@ -63,9 +60,6 @@ func (s *Store) queryFixed(ctx context.Context, query string, args ...any) (*sql
 // or post makes, planning cost PostgreSQL more CPU than running them
 // (docs/performance.md).
 func (s *Store) execFixed(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if s.stmts == nil {
-		return s.idb.ExecContext(ctx, query, args...)
-	}
 	stmt, err := s.fixed(ctx, query)
 	if err != nil {
 		return nil, err
