@@ -320,7 +320,13 @@ func (q *Queue) loop() {
 
 // sweep deals with the jobs whose claimer's lease expired (it crashed):
 // discarded when that was their last attempt, available again otherwise.
+// It also refreshes the queue's planner statistics, which the claim's
+// plan depends on (storage.RefreshJobStats), so that a queue that grew
+// since the last sweep is claimed through its index.
 func (q *Queue) sweep(ctx context.Context, now time.Time) error {
+	if err := q.store.RefreshJobStats(ctx); err != nil {
+		q.log.WarnContext(ctx, "job: refresh the queue's statistics", "err", err)
+	}
 	n, err := q.store.DiscardStaleJobs(ctx, now)
 	if err != nil {
 		q.log.WarnContext(ctx, "job: discard stale jobs", "err", err)
