@@ -131,23 +131,29 @@ func countRows(b testing.TB, s *storage.Store, table string) int {
 }
 
 // waitForJobs waits until no job of kind is waiting or running, and fails
-// if any was discarded. It looks every 25 ms: each look counts the whole
-// queue, and looking every 10 ms cost PostgreSQL about 5 % of the CPU
-// the measured processing had.
+// if any was discarded. It looks every 25 ms with one probe of the claim
+// index; counting the whole queue at each look (JobCounts) cost
+// PostgreSQL a third of its time with 10,000 deliveries queued.
 func waitForJobs(b *testing.B, s *storage.Store, kind string) {
 	b.Helper()
 	for {
-		c, err := s.JobCounts(context.Background())
+		var pending bool
+		err := s.DB().QueryRowContext(context.Background(), `SELECT EXISTS (SELECT 1 FROM jobs
+			WHERE state IN ('available', 'running') AND kind = '`+kind+`')`).Scan(&pending)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if n := c[kind][storage.JobDiscarded]; n > 0 {
-			b.Fatalf("%d %s jobs discarded", n, kind)
-		}
-		if c[kind][storage.JobAvailable]+c[kind][storage.JobRunning] == 0 {
-			return
+		if !pending {
+			break
 		}
 		time.Sleep(25 * time.Millisecond)
+	}
+	c, err := s.JobCounts(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n := c[kind][storage.JobDiscarded]; n > 0 {
+		b.Fatalf("%d %s jobs discarded", n, kind)
 	}
 }
 

@@ -75,17 +75,21 @@ func (s *Store) newJob(j *Job) {
 // claim that also looked for expired leases in the same WHERE, with an OR,
 // read and sorted the whole queue: 40 ms with 20,000 deliveries queued.)
 // On PostgreSQL the sub-select takes the row with FOR UPDATE SKIP LOCKED,
-// so concurrent claimers in several processes never get the same job; on
+// so concurrent claimers in several processes never get the same job (it
+// is CompleteJobAndClaim's prepared statement, completing nothing); on
 // SQLite the statement runs under the database's single write lock.
 func (s *Store) ClaimJob(ctx context.Context, kinds []string, owner string, now, leaseUntil time.Time) (*Job, error) {
 	if len(kinds) == 0 {
 		return nil, fmt.Errorf("storage: claim job: %w", ErrNotFound)
 	}
-	now, leaseUntil = now.UTC(), leaseUntil.UTC()
-	lock := ""
 	if s.dialect == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
+		j, _, err := s.completeAndClaimPG(ctx, 0, owner, 0, kinds, now, leaseUntil)
+		if err == nil && j == nil {
+			err = fmt.Errorf("storage: claim job: %w", ErrNotFound)
+		}
+		return j, err
 	}
+	now, leaseUntil = now.UTC(), leaseUntil.UTC()
 	j := new(Job)
 	err := s.idb.NewRaw(`UPDATE jobs
 		SET state = ?, attempt = attempt + 1, locked_by = ?, locked_until = ?, updated_at = ?
@@ -93,7 +97,7 @@ func (s *Store) ClaimJob(ctx context.Context, kinds []string, owner string, now,
 			SELECT id FROM jobs
 			WHERE state = ? AND run_at <= ? AND kind IN (?)
 			ORDER BY priority, run_at, id
-			LIMIT 1`+lock+`)
+			LIMIT 1)
 		RETURNING *`,
 		JobRunning, owner, leaseUntil, now,
 		JobAvailable, now, bun.In(kinds)).Scan(ctx, j)

@@ -41,6 +41,13 @@ func (s *Store) CompleteJobAndClaim(ctx context.Context, id int64, owner string,
 		})
 		return next, completed, err
 	}
+	return s.completeAndClaimPG(ctx, id, owner, attempt, kinds, now, leaseUntil)
+}
+
+// completeAndClaimPG is CompleteJobAndClaim on PostgreSQL, and ClaimJob
+// there with id 0 (no job has that ID, so none is completed): one
+// prepared statement, so that every claim runs on the same generic plan.
+func (s *Store) completeAndClaimPG(ctx context.Context, id int64, owner string, attempt int, kinds []string, now, leaseUntil time.Time) (next *Job, completed bool, err error) {
 	now, leaseUntil = now.UTC(), leaseUntil.UTC()
 	var (
 		done                         int
