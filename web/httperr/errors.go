@@ -12,6 +12,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // Status returns the HTTP status for an error from core or storage.
@@ -83,5 +84,5 @@ func Abort(c *gin.Context, log *slog.Logger, err error) {
 
 // AbortMessage ends the request with status and {"error": msg}.
 func AbortMessage(c *gin.Context, status int, msg string) {
-	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+	jsonbody.Abort(c, status, gin.H{"error": msg})
 }
