@@ -27,7 +27,9 @@ var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Marshal encodes v as encoding/json.Marshal does: HTML-sensitive
 // characters (<, >, &) and U+2028/U+2029 escaped, invalid UTF-8 replaced
-// by U+FFFD, MarshalJSON methods honoured, map keys sorted.
+// by U+FFFD, MarshalJSON methods honoured, map keys sorted. The bytes are
+// the caller's to keep (the verify_credentials cache keeps them): no
+// later call writes over them.
 func Marshal(v any) ([]byte, error) {
 	return json.Marshal(v)
 }

@@ -56,3 +56,27 @@ func TestWrite(t *testing.T) {
 		t.Error("Abort: the next handler ran")
 	}
 }
+
+// TestMarshalKeepsItsBytes checks that what Marshal returns is not a view
+// of a buffer that later calls reuse, as a cached body must not be.
+func TestMarshalKeepsItsBytes(t *testing.T) {
+	first, err := jsonbody.Marshal(map[string]string{"account": "first"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	for i := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 100 {
+				_, _ = jsonbody.Marshal(map[string]string{"account": strings.Repeat("x", i)})
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	if string(first) != `{"account":"first"}` {
+		t.Errorf("Marshal's result changed to %s", first)
+	}
+}
