@@ -1,6 +1,7 @@
 // Package httperr is the one place where Rounds' errors become HTTP
-// statuses and Mastodon-style {"error": ...} bodies. It is a leaf of web so
-// that web and every handler package below it can call it.
+// statuses and Mastodon-style {"error": ...} bodies (written by
+// web/jsonbody, its one import from web), so that web and every handler
+// package below it can call it.
 package httperr
 
 import (
