@@ -8,8 +8,8 @@ package rounds_test
 // Arrows point down only: web may import federation, core and storage;
 // federation core and storage; core storage; storage only its own
 // subpackages. A helper package (webtest, storagetest, ...) is in its
-// parent's layer and follows its rule. gin lives only under web/, go-fed and
-// httpsig only under federation/, bun only under storage/.
+// parent's layer and follows its rule. gin and go-json live only under
+// web/, go-fed and httpsig only under federation/, bun only under storage/.
 //
 // In-package test files follow their package's rule. External test
 // packages (package x_test) may import any Rounds package, as cmd does,
@@ -46,6 +46,7 @@ var confined = []struct{ prefix, layer string }{
 	{"github.com/gin-gonic/", "web"},
 	{"github.com/go-fed/", "federation"},
 	{"github.com/uptrace/bun", "storage"},
+	{"github.com/goccy/go-json", "web"},
 }
 
 // pkgImports is one package's imports, by kind of file. Path is relative to

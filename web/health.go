@@ -10,6 +10,7 @@ import (
 
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // health answers the liveness and readiness probes.
@@ -20,7 +21,7 @@ type health struct {
 
 // live handles GET /healthz: the process is up.
 func (h *health) live(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	jsonbody.Write(c, http.StatusOK, gin.H{"status": "ok"})
 }
 
 // ready handles GET /readyz: the database answers and no migration is pending.
@@ -42,5 +43,5 @@ func (h *health) ready(c *gin.Context) {
 		httperr.AbortMessage(c, http.StatusServiceUnavailable, "migrations pending")
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	jsonbody.Write(c, http.StatusOK, gin.H{"status": "ok"})
 }

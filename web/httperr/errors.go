@@ -1,6 +1,7 @@
 // Package httperr is the one place where Rounds' errors become HTTP
-// statuses and Mastodon-style {"error": ...} bodies. It is a leaf of web so
-// that web and every handler package below it can call it.
+// statuses and Mastodon-style {"error": ...} bodies (written by
+// web/jsonbody, its one import from web), so that web and every handler
+// package below it can call it.
 package httperr
 
 import (
@@ -12,6 +13,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // Status returns the HTTP status for an error from core or storage.
@@ -83,5 +85,5 @@ func Abort(c *gin.Context, log *slog.Logger, err error) {
 
 // AbortMessage ends the request with status and {"error": msg}.
 func AbortMessage(c *gin.Context, status int, msg string) {
-	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+	jsonbody.Abort(c, status, gin.H{"error": msg})
 }

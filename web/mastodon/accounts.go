@@ -5,11 +5,11 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/gin-gonic/gin/codec/json"
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
@@ -21,7 +21,7 @@ func (h *Handler) verifyCredentials(c *gin.Context) {
 	me := viewer(c)
 	role := oauth.FromContext(c).User.Role // RequireUserAny: a user token
 	if body, ok := h.creds.get(me.ID, role); ok {
-		h.creds.write(c, body)
+		jsonbody.WriteBytes(c, http.StatusOK, body)
 		return
 	}
 	// Taken before the reads: a write after it makes the entry stale.
@@ -31,7 +31,7 @@ func (h *Handler) verifyCredentials(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	body, err := json.API.Marshal(out)
+	body, err := jsonbody.Marshal(out)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -39,7 +39,7 @@ func (h *Handler) verifyCredentials(c *gin.Context) {
 	if keep {
 		h.creds.put(me.ID, role, stamp, body)
 	}
-	h.creds.write(c, body)
+	jsonbody.WriteBytes(c, http.StatusOK, body)
 }
 
 // credentialAccount builds the viewer's CredentialAccount.
@@ -81,7 +81,7 @@ func (h *Handler) getPreferences(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, preferences(prefs))
+	jsonbody.Write(c, http.StatusOK, preferences(prefs))
 }
 
 // getAccount serves GET /api/v1/accounts/:id (methods/accounts#get).
@@ -157,5 +157,5 @@ func (h *Handler) accountStatuses(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/follow"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // Blocks are served by routes_social.go (core/follow's Block, Unblock and
@@ -77,7 +78,7 @@ func (x *more) mutes(c *gin.Context) {
 	if len(ms) > 0 {
 		x.setLink(c, ms[len(ms)-1].Cursor, ms[0].Cursor)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // setNote serves POST /api/v1/accounts/:id/note (methods/accounts#note):

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/rounds-md/rounds/core/conversation"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // conversationPage is the conversations' limit: 20, at most 40.
@@ -31,7 +32,7 @@ func (x *more) conversations(c *gin.Context) {
 	if len(res.Conversations) > 0 {
 		x.setLink(c, res.Next, res.Prev)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // readConversation serves POST /api/v1/conversations/:id/read
@@ -51,7 +52,7 @@ func (x *more) readConversation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, out[0])
+	jsonbody.Write(c, http.StatusOK, out[0])
 }
 
 // deleteConversation serves DELETE /api/v1/conversations/:id

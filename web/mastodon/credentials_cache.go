@@ -1,10 +1,7 @@
 package mastodon
 
 import (
-	"net/http"
 	"sync"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/storage"
 )
@@ -27,8 +24,6 @@ const credentialCacheMax = 10_000
 // itself.
 type credentialCache struct {
 	store *storage.Store
-	// contentType is gin's JSON content type, the header c.JSON sets.
-	contentType []string
 
 	mu      sync.RWMutex
 	entries map[int64]credentialEntry
@@ -42,7 +37,7 @@ type credentialEntry struct {
 }
 
 func newCredentialCache(store *storage.Store) *credentialCache {
-	return &credentialCache{store: store, contentType: []string{"application/json; charset=utf-8"}, entries: map[int64]credentialEntry{}}
+	return &credentialCache{store: store, entries: map[int64]credentialEntry{}}
 }
 
 // get returns the body cached for account id rendered for role, if it is
@@ -66,15 +61,4 @@ func (c *credentialCache) put(id int64, role string, stamp storage.ReadStamp, bo
 		clear(c.entries)
 	}
 	c.entries[id] = credentialEntry{stamp: stamp, role: role, body: body}
-}
-
-// write answers 200 with body, as c.JSON would with what body encodes.
-// The body is shared between requests and only read.
-func (c *credentialCache) write(gc *gin.Context, body []byte) {
-	gc.Status(http.StatusOK)
-	h := gc.Writer.Header()
-	if len(h["Content-Type"]) == 0 {
-		h["Content-Type"] = c.contentType
-	}
-	_, _ = gc.Writer.Write(body)
 }

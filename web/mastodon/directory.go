@@ -10,6 +10,7 @@ import (
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
@@ -60,7 +61,7 @@ func (h *Handler) listDirectory(c *gin.Context, professional bool) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // directoryQuery binds the directory parameters.

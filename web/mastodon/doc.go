@@ -3,7 +3,7 @@
 // use Rounds, and renders its entities as JSON. Handlers are thin: they
 // bind the request, call core, and render the entity.
 //
-// It may import core, storage, federation and web/httperr (and web/pages
-// for asset paths); gin lives here, wire formats of the Mastodon API live
-// only here.
+// It may import core, storage, federation, web/httperr and web/jsonbody
+// (which writes every JSON body), and web/pages for asset paths; gin
+// lives here, wire formats of the Mastodon API live only here.
 package mastodon

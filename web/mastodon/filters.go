@@ -7,6 +7,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/filter"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // filterDraft binds a v2 filter: title, context[], filter_action,
@@ -38,7 +39,7 @@ func (x *p1) renderFilter(c *gin.Context, set *storage.FilterSet, err error) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newFilterSet(*set))
+	jsonbody.Write(c, http.StatusOK, newFilterSet(*set))
 }
 
 // getFilters serves GET /api/v2/filters (methods/filters#get).
@@ -52,7 +53,7 @@ func (x *p1) getFilters(c *gin.Context) {
 	for i, s := range sets {
 		out[i] = newFilterSet(s)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // getFilter serves GET /api/v2/filters/:id (methods/filters#get-one):
@@ -113,7 +114,7 @@ func (x *p1) filterKeywords(c *gin.Context) {
 	for i, k := range kws {
 		out[i] = newFilterKeyword(k)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // keywordParams binds keyword and whole_word.
@@ -177,7 +178,7 @@ func (x *p1) renderKeyword(c *gin.Context, k *storage.FilterKeyword, err error) 
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newFilterKeyword(*k))
+	jsonbody.Write(c, http.StatusOK, newFilterKeyword(*k))
 }
 
 // deleteFilterKeyword serves DELETE /api/v2/filters/keywords/:id
@@ -202,7 +203,7 @@ func (x *p1) filterStatuses(c *gin.Context) {
 	for i, s := range sts {
 		out[i] = newFilterStatus(s)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // addFilterStatus serves POST /api/v2/filters/:filter_id/statuses
@@ -242,7 +243,7 @@ func (x *p1) renderFilterStatus(c *gin.Context, fs *storage.FilterStatus, err er
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newFilterStatus(*fs))
+	jsonbody.Write(c, http.StatusOK, newFilterStatus(*fs))
 }
 
 // removeFilterStatus serves DELETE /api/v2/filters/statuses/:id

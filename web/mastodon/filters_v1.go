@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/filter"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // v1Draft binds a v1 filter: phrase, context[], irreversible, whole_word,
@@ -36,7 +37,7 @@ func (x *p1) renderV1(c *gin.Context, v *filter.V1, err error) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newV1Filter(*v))
+	jsonbody.Write(c, http.StatusOK, newV1Filter(*v))
 }
 
 // getV1Filters serves GET /api/v1/filters (methods/filters#get-v1): every
@@ -51,7 +52,7 @@ func (x *p1) getV1Filters(c *gin.Context) {
 	for i, v := range vs {
 		out[i] = newV1Filter(v)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // getV1Filter serves GET /api/v1/filters/:id (methods/filters#get-one-v1).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/follow"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // followAccount serves POST /api/v1/accounts/:id/follow
@@ -56,7 +57,7 @@ func (h *Handler) relationship(c *gin.Context, r *follow.Relationship, err error
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, relationship(*r))
+	jsonbody.Write(c, http.StatusOK, relationship(*r))
 }
 
 // relationships serves GET /api/v1/accounts/relationships?id[]=
@@ -82,7 +83,7 @@ func (h *Handler) relationships(c *gin.Context) {
 	for i, r := range rs {
 		out[i] = relationship(r)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // accountList serves the account lists paged by their join rows:
@@ -112,7 +113,7 @@ func (h *Handler) accountList(load func(c *gin.Context, p storage.Page) ([]follo
 		if len(entries) > 0 {
 			h.setLink(c, entries[len(entries)-1].Cursor, entries[0].Cursor)
 		}
-		c.JSON(http.StatusOK, out)
+		jsonbody.Write(c, http.StatusOK, out)
 	}
 }
 

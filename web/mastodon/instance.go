@@ -12,6 +12,7 @@ import (
 	"github.com/rounds-md/rounds/core/post"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/pages"
 )
 
@@ -249,7 +250,7 @@ func (h *Handler) instanceV1(c *gin.Context) {
 		httperr.Abort(c, h.Log, err)
 		return
 	}
-	c.JSON(200, newInstanceV1(h.Instance, usage))
+	jsonbody.Write(c, 200, newInstanceV1(h.Instance, usage))
 }
 
 // instanceV2 serves GET /api/v2/instance (methods/instance#v2), anonymously.
@@ -259,7 +260,7 @@ func (h *Handler) instanceV2(c *gin.Context) {
 		httperr.Abort(c, h.Log, err)
 		return
 	}
-	c.JSON(200, newInstanceV2(h.Instance, usage))
+	jsonbody.Write(c, 200, newInstanceV2(h.Instance, usage))
 }
 
 // newInstanceV1 builds V1::Instance from the configuration and usage.

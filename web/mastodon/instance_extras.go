@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // activityWeeks is how many weeks GET /api/v1/instance/activity covers.
@@ -15,13 +16,13 @@ const activityWeeks = 12
 
 // instanceRules serves GET /api/v1/instance/rules (methods/instance#rules):
 // Rounds has no server rules to show yet, so the list is empty.
-func (x *p1) instanceRules(c *gin.Context) { c.JSON(http.StatusOK, []Rule{}) }
+func (x *p1) instanceRules(c *gin.Context) { jsonbody.Write(c, http.StatusOK, []Rule{}) }
 
 // emptyList serves endpoints Rounds has nothing for but clients call:
 // GET /api/v1/announcements, the trends (/api/v1/trends,
 // /api/v1/trends/tags, /statuses, /links), and the lists of features it
 // lacks (featured tags, endorsements, suggestions, user domain blocks).
-func (x *p1) emptyList(c *gin.Context) { c.JSON(http.StatusOK, []struct{}{}) }
+func (x *p1) emptyList(c *gin.Context) { jsonbody.Write(c, http.StatusOK, []struct{}{}) }
 
 // instancePeers serves GET /api/v1/instance/peers (methods/instance#peers):
 // the domains this instance knows accounts on.
@@ -31,7 +32,7 @@ func (x *p1) instancePeers(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, peers)
+	jsonbody.Write(c, http.StatusOK, peers)
 }
 
 // instanceActivity serves GET /api/v1/instance/activity
@@ -51,7 +52,7 @@ func (x *p1) instanceActivity(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newActivity(weeks))
+	jsonbody.Write(c, http.StatusOK, newActivity(weeks))
 }
 
 func newActivity(weeks []storage.WeekActivity) []Activity {

@@ -10,6 +10,7 @@ import (
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/list"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // allMembers is the page size of GET /api/v1/lists/:id/accounts?limit=0,
@@ -51,7 +52,7 @@ func (x *p1) getLists(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newLists(ls))
+	jsonbody.Write(c, http.StatusOK, newLists(ls))
 }
 
 // getList serves GET /api/v1/lists/:id (methods/lists#get-one): 404 for
@@ -66,7 +67,7 @@ func (x *p1) getList(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newList(*l))
+	jsonbody.Write(c, http.StatusOK, newList(*l))
 }
 
 // createList serves POST /api/v1/lists (methods/lists#create): title,
@@ -86,7 +87,7 @@ func (x *p1) createList(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newList(*l))
+	jsonbody.Write(c, http.StatusOK, newList(*l))
 }
 
 // updateList serves PUT /api/v1/lists/:id (methods/lists#update).
@@ -109,7 +110,7 @@ func (x *p1) updateList(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newList(*l))
+	jsonbody.Write(c, http.StatusOK, newList(*l))
 }
 
 // deleteList serves DELETE /api/v1/lists/:id (methods/lists#delete): {}.
@@ -151,7 +152,7 @@ func (x *p1) listAccounts(c *gin.Context) {
 	if len(ms) > 0 && pg.Limit != allMembers {
 		x.setLink(c, ms[len(ms)-1].Cursor, ms[0].Cursor)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // addListAccounts serves POST /api/v1/lists/:id/accounts
@@ -185,7 +186,7 @@ func (x *p1) changeMembers(c *gin.Context, change func(context.Context, *storage
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{})
+	jsonbody.Write(c, http.StatusOK, gin.H{})
 }
 
 // accountLists serves GET /api/v1/accounts/:id/lists
@@ -200,7 +201,7 @@ func (x *p1) accountLists(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newLists(ls))
+	jsonbody.Write(c, http.StatusOK, newLists(ls))
 }
 
 // listTimeline serves GET /api/v1/timelines/list/:id
@@ -227,5 +228,5 @@ func (x *p1) listTimeline(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/marker"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // getMarkers serves GET /api/v1/markers (methods/markers#get):
@@ -21,7 +22,7 @@ func (x *p1) getMarkers(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newMarkers(ms))
+	jsonbody.Write(c, http.StatusOK, newMarkers(ms))
 }
 
 // setMarkers serves POST /api/v1/markers (methods/markers#create):
@@ -53,5 +54,5 @@ func (x *p1) setMarkers(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newMarkers(ms))
+	jsonbody.Write(c, http.StatusOK, newMarkers(ms))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
@@ -62,7 +63,7 @@ func (h *Handler) createMedia(c *gin.Context, wait bool) {
 	if !m.Ready() {
 		code = http.StatusAccepted
 	}
-	c.JSON(code, h.mediaAttachment(m))
+	jsonbody.Write(c, code, h.mediaAttachment(m))
 }
 
 // readUpload reads a multipart upload part by part, holding at most
@@ -141,7 +142,7 @@ func (h *Handler) getMedia(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(mediaStatus(m.Ready()), h.mediaAttachment(m))
+	jsonbody.Write(c, mediaStatus(m.Ready()), h.mediaAttachment(m))
 }
 
 // updateMedia serves PUT /api/v1/media/:id (methods/media#update):
@@ -167,7 +168,7 @@ func (h *Handler) updateMedia(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(mediaStatus(m.Ready()), h.mediaAttachment(m))
+	jsonbody.Write(c, mediaStatus(m.Ready()), h.mediaAttachment(m))
 }
 
 // deleteMedia serves DELETE /api/v1/media/:id (methods/media#delete, 4.4):

@@ -9,6 +9,7 @@ import (
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // errNotFound answers for an ID that cannot name anything.
@@ -47,7 +48,7 @@ func (h *Handler) listNotifications(c *gin.Context) {
 	if len(out) > 0 {
 		h.setLink(c, res.Next, res.Prev)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // getNotification serves GET /api/v1/notifications/:id.
@@ -66,7 +67,7 @@ func (h *Handler) getNotification(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, out[0])
+	jsonbody.Write(c, http.StatusOK, out[0])
 }
 
 // clearNotifications serves POST /api/v1/notifications/clear: {}.
@@ -75,7 +76,7 @@ func (h *Handler) clearNotifications(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{})
+	jsonbody.Write(c, http.StatusOK, gin.H{})
 }
 
 // dismissNotification serves POST /api/v1/notifications/:id/dismiss: {}.
@@ -106,5 +107,5 @@ func (h *Handler) unreadCount(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"count": n})
+	jsonbody.Write(c, http.StatusOK, gin.H{"count": n})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/rounds-md/rounds/core/account"
 	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // listPersonas serves GET /api/v1/rounds/personas (scope
@@ -35,7 +36,7 @@ func (h *Handler) listPersonas(c *gin.Context) {
 		out[i].Fields, out[i].Rounds = h.professional(a, credential.Owner(&ps[i]))
 	}
 	c.Header("Cache-Control", "private, no-store")
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // createPersona serves POST /api/v1/rounds/personas (scope
@@ -69,5 +70,5 @@ func (h *Handler) createPersona(c *gin.Context) {
 	out := h.account(*loaded)
 	out.Fields, out.Rounds = h.professional(*loaded, credential.Owner(a))
 	c.Header("Cache-Control", "private, no-store")
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/poll"
 	"github.com/rounds-md/rounds/core/post"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // getPoll serves GET /api/v1/polls/:id (methods/polls#get): 404 unless the
@@ -25,7 +26,7 @@ func (x *more) getPoll(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, pollEntity(*p))
+	jsonbody.Write(c, http.StatusOK, pollEntity(*p))
 }
 
 // votePoll serves POST /api/v1/polls/:id/votes (methods/polls#vote):
@@ -53,7 +54,7 @@ func (x *more) votePoll(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, pollEntity(*res))
+	jsonbody.Write(c, http.StatusOK, pollEntity(*res))
 }
 
 // pollDraft reads poll[options][], poll[expires_in], poll[multiple] and

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/core/report"
+	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
@@ -88,5 +89,5 @@ func (x *reports) file(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }

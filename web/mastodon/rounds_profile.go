@@ -10,6 +10,7 @@ import (
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/visibility"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // OwnProfile is the professional profile as its owner reads and edits
@@ -74,7 +75,7 @@ func (h *Handler) ownProfile(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "private, no-store")
-	c.JSON(http.StatusOK, ownProfile(card))
+	jsonbody.Write(c, http.StatusOK, ownProfile(card))
 }
 
 // editProfile serves PATCH /api/v1/rounds/profile: JSON, form or
@@ -98,7 +99,7 @@ func (h *Handler) editProfile(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "private, no-store")
-	c.JSON(http.StatusOK, ownProfile(card))
+	jsonbody.Write(c, http.StatusOK, ownProfile(card))
 }
 
 // bindProfilePatch reads a profile patch.
@@ -187,5 +188,5 @@ func (h *Handler) vocabulary(c *gin.Context) {
 		out.Fields = append(out.Fields, string(f))
 	}
 	c.Header("Cache-Control", "public, max-age=3600")
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }

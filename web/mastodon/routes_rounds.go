@@ -11,6 +11,7 @@ import (
 	"github.com/rounds-md/rounds/core/credential"
 	oauthcore "github.com/rounds-md/rounds/core/oauth"
 	"github.com/rounds-md/rounds/core/profile"
+	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
@@ -68,7 +69,7 @@ func (h *Handler) renderAccountFor(c *gin.Context, a profile.Account) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // sourceFields are the owner's own fields as typed, for

@@ -10,6 +10,7 @@ import (
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/poll"
 	"github.com/rounds-md/rounds/core/post"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // scheduledPage is the scheduled statuses' limit: 20, at most 40.
@@ -28,7 +29,7 @@ func (h *Handler) scheduleStatus(c *gin.Context, raw string, d post.Draft, pd *p
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.scheduledStatus(*s))
+	jsonbody.Write(c, http.StatusOK, h.scheduledStatus(*s))
 }
 
 // timeLayouts are the ISO 8601 forms clients send scheduled_at in; one
@@ -65,7 +66,7 @@ func (x *more) scheduledStatuses(c *gin.Context) {
 	if len(list) > 0 {
 		x.setLink(c, list[len(list)-1].ID, list[0].ID)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // getScheduledStatus serves GET /api/v1/scheduled_statuses/:id
@@ -80,7 +81,7 @@ func (x *more) getScheduledStatus(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, x.scheduledStatus(*s))
+	jsonbody.Write(c, http.StatusOK, x.scheduledStatus(*s))
 }
 
 // updateScheduledStatus serves PUT /api/v1/scheduled_statuses/:id
@@ -109,7 +110,7 @@ func (x *more) updateScheduledStatus(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, x.scheduledStatus(*s))
+	jsonbody.Write(c, http.StatusOK, x.scheduledStatus(*s))
 }
 
 // deleteScheduledStatus serves DELETE /api/v1/scheduled_statuses/:id

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/search"
 	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // searchPage is a search's limit per type: 20, at most 40.
@@ -48,7 +49,7 @@ func (x *more) searchV2(c *gin.Context) {
 	for i, t := range res.Hashtags {
 		out.Hashtags[i] = x.hashtag(t, me != nil)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // searchAccounts serves GET /api/v1/accounts/search
@@ -68,7 +69,7 @@ func (x *more) searchAccounts(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // searchQuery binds a search's parameters, answering 400 when q is

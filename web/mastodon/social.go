@@ -15,6 +15,7 @@ import (
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
@@ -108,7 +109,7 @@ func (h *Handler) emptyByID(c *gin.Context, act func(ctx context.Context, viewer
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{})
+	jsonbody.Write(c, http.StatusOK, gin.H{})
 }
 
 // fail ends the request for err.
@@ -116,4 +117,4 @@ func (h *Handler) fail(c *gin.Context, err error) { httperr.Abort(c, h.Log, err)
 
 // customEmojis serves GET /api/v1/custom_emojis (methods/custom_emojis):
 // Rounds has none.
-func (h *Handler) customEmojis(c *gin.Context) { c.JSON(http.StatusOK, []CustomEmoji{}) }
+func (h *Handler) customEmojis(c *gin.Context) { jsonbody.Write(c, http.StatusOK, []CustomEmoji{}) }

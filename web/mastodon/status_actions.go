@@ -12,6 +12,7 @@ import (
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // statusAction serves the POST actions on a status that answer with the
@@ -90,7 +91,7 @@ func (h *Handler) markedStatuses(m storage.Mark) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		c.JSON(http.StatusOK, out)
+		jsonbody.Write(c, http.StatusOK, out)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/post"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // StatusEdit is the StatusEdit entity (docs entities/StatusEdit): one
@@ -101,7 +102,7 @@ func (h *Handler) statusHistory(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // statusSource serves GET /api/v1/statuses/:id/source
@@ -116,5 +117,5 @@ func (h *Handler) statusSource(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, StatusSource{ID: strconv.FormatInt(st.ID, 10), Text: st.Text, SpoilerText: st.SpoilerText})
+	jsonbody.Write(c, http.StatusOK, StatusSource{ID: strconv.FormatInt(st.ID, 10), Text: st.Text, SpoilerText: st.SpoilerText})
 }

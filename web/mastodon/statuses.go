@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/post"
+	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/oauth"
 )
 
@@ -78,7 +79,7 @@ func (h *Handler) statusContext(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, Context{Ancestors: ancestors, Descendants: descendants})
+	jsonbody.Write(c, http.StatusOK, Context{Ancestors: ancestors, Descendants: descendants})
 }
 
 // deleteStatus serves DELETE /api/v1/statuses/:id (methods/statuses#delete):
@@ -112,5 +113,5 @@ func (h *Handler) deleteStatus(c *gin.Context) {
 	out.Text = &st.Text
 	// The attachments are gone or unattached now: only signed URLs work.
 	out.MediaAttachments = h.signedMedia(st.Media)
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }

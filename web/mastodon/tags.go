@@ -8,6 +8,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/tag"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // followedTagPage is GET /api/v1/followed_tags' limit: 100, at most 200.
@@ -22,7 +23,7 @@ func (x *p1) getTag(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, x.hashtag(*t, me != nil))
+	jsonbody.Write(c, http.StatusOK, x.hashtag(*t, me != nil))
 }
 
 // followTag serves POST /api/v1/tags/:name/follow (methods/tags#follow).
@@ -42,7 +43,7 @@ func (x *p1) tagAction(c *gin.Context, act func(context.Context, *storage.Accoun
 		x.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, x.hashtag(*t, true))
+	jsonbody.Write(c, http.StatusOK, x.hashtag(*t, true))
 }
 
 // followedTags serves GET /api/v1/followed_tags (methods/followed_tags),
@@ -64,7 +65,7 @@ func (x *p1) followedTags(c *gin.Context) {
 	if len(fs) > 0 {
 		x.setLink(c, fs[len(fs)-1].Cursor, fs[0].Cursor)
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // tagTimeline serves GET /api/v1/timelines/tag/:hashtag
@@ -99,5 +100,5 @@ func (x *p1) tagTimeline(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }

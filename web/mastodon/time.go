@@ -11,7 +11,7 @@ type Time time.Time
 
 // MarshalJSON writes the time as "2006-01-02T15:04:05.000Z" in UTC.
 func (t Time) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + time.Time(t).UTC().Format(timeLayout) + `"`), nil
+	return appendQuoted(time.Time(t), true), nil
 }
 
 // String formats the time as MarshalJSON does, without quotes.
@@ -31,5 +31,54 @@ type Date time.Time
 
 // MarshalJSON writes the date as "2006-01-02" in UTC.
 func (d Date) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + time.Time(d).UTC().Format("2006-01-02") + `"`), nil
+	return appendQuoted(time.Time(d), false), nil
+}
+
+// appendQuoted formats t in UTC as a JSON string, the datetime of
+// timeLayout or only its date, in one allocation. The encoder calls it
+// for every datetime of a response (five per status on a home page), and
+// time.Format, which interprets its layout each time, took two fifths
+// of encoding such a page; the digits are written here directly instead,
+// for the years of four digits that the layout writes as they are.
+func appendQuoted(t time.Time, clock bool) []byte {
+	t = t.UTC()
+	layout := "2006-01-02"
+	if clock {
+		layout = timeLayout
+	}
+	b := make([]byte, 0, 32) // time's appendNano needs room for nine digits
+	b = append(b, '"')
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return append(t.AppendFormat(b, layout), '"')
+	}
+	b = appendDigits(b, y, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(mo), 2)
+	b = append(b, '-')
+	b = appendDigits(b, d, 2)
+	if clock {
+		h, mi, s := t.Clock()
+		b = append(b, 'T')
+		b = appendDigits(b, h, 2)
+		b = append(b, ':')
+		b = appendDigits(b, mi, 2)
+		b = append(b, ':')
+		b = appendDigits(b, s, 2)
+		b = append(b, '.')
+		b = appendDigits(b, t.Nanosecond()/int(time.Millisecond), 3)
+		b = append(b, 'Z')
+	}
+	return append(b, '"')
+}
+
+// appendDigits appends n, which is less than 10^width, as width decimal
+// digits.
+func appendDigits(b []byte, n, width int) []byte {
+	var d [4]byte
+	for i := width - 1; i >= 0; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return append(b, d[:width]...)
 }

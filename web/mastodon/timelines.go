@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // homeTimeline serves GET /api/v1/timelines/home (methods/timelines#home).
@@ -27,7 +28,7 @@ func (h *Handler) homeTimeline(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }
 
 // publicTimeline serves GET /api/v1/timelines/public
@@ -61,5 +62,5 @@ func (h *Handler) publicTimeline(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, out)
 }

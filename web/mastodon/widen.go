@@ -9,6 +9,7 @@ import (
 	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // embedded pairs an account as core loaded it with the place it was
@@ -142,6 +143,6 @@ func (h *Handler) respondStatus(c *gin.Context, st *timeline.Status, err error) 
 		return
 	}
 	if out, ok := h.statusFor(c, *st); ok {
-		c.JSON(http.StatusOK, out)
+		jsonbody.Write(c, http.StatusOK, out)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	oauthcore "github.com/rounds-md/rounds/core/oauth"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // application is Mastodon's Application entity (docs entities/Application.md,
@@ -70,7 +71,7 @@ func (h *Handler) createApp(c *gin.Context) {
 		httperr.Abort(c, h.log, err)
 		return
 	}
-	c.JSON(http.StatusOK, credentialApplication{
+	jsonbody.Write(c, http.StatusOK, credentialApplication{
 		application: newApplication(app), ClientID: app.ClientID, ClientSecret: secret,
 	})
 }
@@ -84,5 +85,5 @@ func (h *Handler) verifyApp(c *gin.Context) {
 		httperr.AbortMessage(c, http.StatusUnauthorized, MsgInvalidToken)
 		return
 	}
-	c.JSON(http.StatusOK, newApplication(a.App))
+	jsonbody.Write(c, http.StatusOK, newApplication(a.App))
 }

@@ -7,5 +7,5 @@
 //
 // The rules live in core/oauth; this package parses requests, renders
 // HTML and JSON, and sets cookies. It may import core, core/oauth,
-// core/instance, storage (for model types) and web/httperr.
+// core/instance, storage (for model types), web/httperr and web/jsonbody.
 package oauth

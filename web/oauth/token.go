@@ -11,6 +11,7 @@ import (
 
 	oauthcore "github.com/rounds-md/rounds/core/oauth"
 	"github.com/rounds-md/rounds/web/httperr"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // tokenResponse is Mastodon's Token entity (docs entities/Token.md), with
@@ -45,7 +46,7 @@ func (h *Handler) token(c *gin.Context) {
 		h.tokenError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, tokenResponse{
+	jsonbody.Write(c, http.StatusOK, tokenResponse{
 		AccessToken: issued.AccessToken, TokenType: "Bearer", Scope: issued.Scopes.String(),
 		CreatedAt: issued.CreatedAt.Unix(), RefreshToken: issued.RefreshToken,
 	})
@@ -66,7 +67,7 @@ func (h *Handler) revoke(c *gin.Context) {
 		h.tokenError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{})
+	jsonbody.Write(c, http.StatusOK, gin.H{})
 }
 
 // clientCredentials returns the client ID and secret from HTTP Basic
@@ -93,7 +94,7 @@ func (h *Handler) tokenError(c *gin.Context, err error) {
 		oauthError(c, oe)
 	case errors.As(err, &rl):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
-		c.AbortWithStatusJSON(http.StatusTooManyRequests, gin.H{"error": "Too many requests", "error_description": rl.Error()})
+		jsonbody.Abort(c, http.StatusTooManyRequests, gin.H{"error": "Too many requests", "error_description": rl.Error()})
 	default:
 		httperr.Abort(c, h.log, err)
 	}
@@ -110,7 +111,7 @@ func oauthError(c *gin.Context, e *oauthcore.Error) {
 	case oauthcore.CodeUnauthorizedClient:
 		status = http.StatusForbidden // as Doorkeeper answers a revocation of another client's token
 	}
-	c.AbortWithStatusJSON(status, gin.H{"error": e.Code, "error_description": e.Description})
+	jsonbody.Abort(c, status, gin.H{"error": e.Code, "error_description": e.Description})
 }
 
 // noStore forbids caching a response that carries tokens (RFC 6749 section 5.1).
@@ -141,7 +142,7 @@ type serverMetadata struct {
 func (h *Handler) metadata(c *gin.Context) {
 	base := h.inst.BaseURL()
 	c.Header("Cache-Control", "public, max-age=3600")
-	c.JSON(http.StatusOK, serverMetadata{
+	jsonbody.Write(c, http.StatusOK, serverMetadata{
 		Issuer:                            base + "/",
 		ServiceDocumentation:              "https://docs.joinmastodon.org/",
 		AuthorizationEndpoint:             base + "/oauth/authorize",
