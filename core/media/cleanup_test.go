@@ -72,7 +72,12 @@ func TestCleanupJobRunsHourly(t *testing.T) {
 		}
 
 		time.Sleep(2 * time.Millisecond) // past the grace
-		clock.advance(time.Hour + time.Minute)
+		// Just past the hour the job waits for, and before the next one,
+		// which the job queues: moving a fixed 61 minutes made that next
+		// hour due as well whenever the test started in an hour's last
+		// minute.
+		due := clock.Now().UTC().Truncate(time.Hour).Add(time.Hour)
+		clock.advance(due.Sub(clock.Now()) + time.Second)
 		if n, err := f.jobs.RunDue(ctx); err != nil || n != 1 {
 			t.Fatalf("RunDue = %d, %v; want the clean-up alone", n, err)
 		}
