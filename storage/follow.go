@@ -229,11 +229,7 @@ func (s *Store) tiesOf(ctx context.Context, accountID int64, others []int64) (ma
 		Notify, ShowReblogs bool
 	}
 	var rows []row
-	list := `SELECT value FROM json_each(?1)`
-	if s.dialect == Postgres {
-		list = `SELECT unnest(?1::bigint[])`
-	}
-	rs, err := s.queryFixed(ctx, `WITH others(id) AS (`+list+`)`+tiesBranches, accountID, int64List(others, s.dialect))
+	rs, err := s.queryFixed(ctx, `WITH others(id) AS (`+s.selectIDs(1)+`)`+tiesBranches, accountID, int64List(others, s.dialect))
 	if err == nil {
 		for rs.Next() {
 			var r row

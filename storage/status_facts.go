@@ -50,11 +50,7 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 		ID, N int64
 	}
 	var rows []row
-	page, convs := `SELECT value FROM json_each(?0)`, `SELECT value FROM json_each(?1)`
-	if s.dialect == Postgres {
-		page, convs = `SELECT unnest(?0::bigint[])`, `SELECT unnest(?1::bigint[])`
-	}
-	rs, err := s.queryFixed(ctx, `WITH page(id) AS (`+page+`), convs(id) AS (`+convs+`)`+statusFactsStats+statusFactsBranches,
+	rs, err := s.queryFixed(ctx, `WITH page(id) AS (`+s.selectIDs(0)+`), convs(id) AS (`+s.selectIDs(1)+`)`+statusFactsStats+statusFactsBranches,
 		int64List(ids, s.dialect), int64List(conversationIDs, s.dialect), viewerID)
 	if err == nil {
 		// Scanned by hand: bun's reflection cost more than the query.
