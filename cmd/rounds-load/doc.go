@@ -14,6 +14,12 @@
 // without net/http's client (wire.go), so that the tool's own CPU, which
 // the server's cores pay for, stays small.
 //
+// With -ceiling it then captures the server's answers to the read phases
+// and replays them from a second process of its own (ceiling.go: net/http
+// and the captured bytes, nothing else), measuring the same phases
+// against it: the bound any Go server answering with those bytes meets on
+// the same cores.
+//
 // The server must not rate-limit the tool: when rounds-load starts the
 // server it sets ROUNDS_RATE_LIMIT=exempt:127.0.0.0/8,::1/128; a server run
 // by hand needs the same setting (or off).

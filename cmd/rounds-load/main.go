@@ -28,7 +28,7 @@ type options struct {
 	pid                         int
 	phases                      []string
 	jsonOut                     string
-	seedOnly                    bool
+	seedOnly, ceiling           bool
 }
 
 // Bounds on the flags: the tool is for one machine's measurements, not
@@ -44,6 +44,12 @@ const (
 // allPhases are the measurements, in the order they run: reads first, so
 // that they see exactly the seeded statuses.
 var allPhases = []string{"home", "verify", "post"}
+
+// The paths the read phases request.
+const (
+	homeURI   = "/api/v1/timelines/home?limit=40"
+	verifyURI = "/api/v1/accounts/verify_credentials"
+)
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -80,6 +86,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	phases := fs.String("phases", strings.Join(allPhases, ","), "measurements to run: home, verify, post")
 	fs.StringVar(&o.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&o.seedOnly, "seed-only", false, "seed the database and stop")
+	fs.BoolVar(&o.ceiling, "ceiling", false, "after the phases, measure the read phases again against a bare net/http server replaying the server's captured answers")
 	if err := fs.Parse(args); err != nil {
 		return o, errUsage
 	}
@@ -148,6 +155,11 @@ type report struct {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 2 && args[0] == serveStaticFlag {
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return serveStatic(ctx, args[1], stdout)
+	}
 	o, err := parseOptions(args, stderr)
 	if err != nil {
 		return err
@@ -205,7 +217,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	var page []json.RawMessage
-	h, err := a.get(ctx, "/api/v1/timelines/home?limit=40", tokens[0], &page)
+	h, err := a.get(ctx, homeURI, tokens[0], &page)
 	if err != nil {
 		return err
 	}
@@ -218,9 +230,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		var p phase
 		switch name {
 		case "home":
-			p = getPhase("home timeline (limit=40)", base, "/api/v1/timelines/home?limit=40", o.clients, tokens)
+			p = getPhase("home timeline (limit=40)", base, homeURI, o.clients, tokens)
 		case "verify":
-			p = getPhase("verify_credentials", base, "/api/v1/accounts/verify_credentials", o.clients, tokens)
+			p = getPhase("verify_credentials", base, verifyURI, o.clients, tokens)
 		case "post":
 			p = postPhase(base, o.postClients, tokens)
 		}
@@ -232,6 +244,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	rep.AfterRSS, rep.PeakRSS = procStatus(pid, "VmRSS"), procStatus(pid, "VmHWM")
+	if o.ceiling {
+		static, err := ceilingPhases(ctx, a, o, tokens, stderr)
+		rep.Phases = append(rep.Phases, static...)
+		if err != nil {
+			return err
+		}
+	}
 	printReport(stdout, rep)
 	if o.jsonOut != "" {
 		b, err := json.MarshalIndent(rep, "", "  ")
