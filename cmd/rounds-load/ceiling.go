@@ -40,28 +40,6 @@ type answer struct {
 	Body   []byte      `json:"body"`
 }
 
-// capture GETs uri with token and keeps the response as an answer.
-func (a *api) capture(ctx context.Context, uri, token string) (answer, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+uri, nil)
-	if err != nil {
-		return answer{}, err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := a.hc.Do(req)
-	if err != nil {
-		return answer{}, err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return answer{}, err
-	}
-	if res.StatusCode != http.StatusOK {
-		return answer{}, fmt.Errorf("capture %s: %d %s", uri, res.StatusCode, truncate(string(b), 200))
-	}
-	return answer{URI: uri, Header: res.Header, Body: b}, nil
-}
-
 // startStatic writes answers into dir and starts this program again as
 // their server on 127.0.0.1, returning once it listens.
 func startStatic(ctx context.Context, dir string, answers []answer) (*server, error) {
@@ -182,7 +160,7 @@ func ceilingPhases(ctx context.Context, a *api, o options, tokens []string, stde
 	var answers []answer
 	for _, n := range o.phases {
 		if uri, ok := uris[n]; ok {
-			ans, err := a.capture(ctx, uri, tokens[0])
+			ans, err := a.getAnswer(ctx, uri, tokens[0])
 			if err != nil {
 				return nil, err
 			}

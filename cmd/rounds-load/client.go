@@ -74,21 +74,30 @@ func (a *api) postForm(ctx context.Context, path string, form url.Values, token 
 
 // get GETs path and decodes a 200 JSON answer into out.
 func (a *api) get(ctx context.Context, path, token string, out any) (http.Header, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+path, nil)
+	ans, err := a.getAnswer(ctx, path, token)
 	if err != nil {
 		return nil, err
+	}
+	return ans.Header, json.Unmarshal(ans.Body, out)
+}
+
+// getAnswer GETs path and returns its 200 answer: headers and bytes.
+func (a *api) getAnswer(ctx context.Context, path, token string) (answer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+path, nil)
+	if err != nil {
+		return answer{}, err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	var h http.Header
-	err = a.decodeWith(req, out, func(res *http.Response) { h = res.Header })
-	return h, err
+	ans := answer{URI: path}
+	err = a.decodeWith(req, nil, func(res *http.Response, body []byte) { ans.Header, ans.Body = res.Header, body })
+	return ans, err
 }
 
 func (a *api) decode(req *http.Request, out any) error { return a.decodeWith(req, out, nil) }
 
-func (a *api) decodeWith(req *http.Request, out any, seen func(*http.Response)) error {
+func (a *api) decodeWith(req *http.Request, out any, seen func(*http.Response, []byte)) error {
 	res, err := a.hc.Do(req)
 	if err != nil {
 		return err
@@ -102,7 +111,7 @@ func (a *api) decodeWith(req *http.Request, out any, seen func(*http.Response)) 
 		return fmt.Errorf("%s %s: %d %s", req.Method, req.URL.Path, res.StatusCode, truncate(string(b), 200))
 	}
 	if seen != nil {
-		seen(res)
+		seen(res, b)
 	}
 	if out == nil {
 		return nil
