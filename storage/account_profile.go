@@ -35,8 +35,13 @@ type AccountProfile struct {
 
 // Fields decodes the owner's fields; a row that cannot be decoded has none.
 func (p *AccountProfile) Fields() []ProfileField {
+	// Most accounts have none, and this runs for every account on every
+	// page: the empty list is answered without the decoder.
+	if p == nil || p.FieldsJSON == "[]" {
+		return nil
+	}
 	var out []ProfileField
-	if p == nil || json.Unmarshal([]byte(p.FieldsJSON), &out) != nil {
+	if json.Unmarshal([]byte(p.FieldsJSON), &out) != nil {
 		return nil
 	}
 	return out

@@ -10,29 +10,34 @@ import (
 // FromRow reads a stored professional profile; nil reads as an empty
 // profile with the default audiences.
 func FromRow(r *storage.ProfessionalProfile) *Profile {
-	p := &Profile{Audience: map[Field]visibility.Audience{}}
 	if r == nil {
-		return p
+		return &Profile{Audience: map[Field]visibility.Audience{}}
 	}
+	p := &Profile{Audience: make(map[Field]visibility.Audience, 12)}
 	p.Profession, p.Specialty = r.Profession, r.Specialty
 	p.Subspecialties = lines(r.Subspecialties)
 	p.Institution, p.Department, p.TrainingProgram = r.Institution, r.Department, r.TrainingProgram
 	p.Stage, p.TrainingYear, p.GraduationYear = r.TrainingStage, r.TrainingYear, r.GraduationYear
 	p.BoardCertifications, p.Languages, p.Interests = lines(r.BoardCertifications), lines(r.Languages), lines(r.Interests)
 	p.AcceptingConsults, p.AcceptingMentees = r.AcceptingConsults, r.AcceptingMentees
-	for f, a := range map[Field]string{
-		FieldProfession: r.ProfessionAudience, FieldSpecialty: r.SpecialtyAudience,
-		FieldSubspecialties: r.SubspecialtiesAudience, FieldInstitution: r.InstitutionAudience,
-		FieldDepartment: r.DepartmentAudience, FieldTrainingProgram: r.TrainingProgramAudience,
-		FieldTraining: r.TrainingAudience, FieldGraduationYear: r.GraduationYearAudience,
-		FieldBoardCertifications: r.BoardCertificationsAudience, FieldLanguages: r.LanguagesAudience,
-		FieldInterests: r.InterestsAudience, FieldContact: r.ContactAudience,
+	// An array, not a map literal: this runs for every account on every
+	// page, and each field is set once whatever the order.
+	for _, fa := range [...]struct {
+		f Field
+		a string
+	}{
+		{FieldProfession, r.ProfessionAudience}, {FieldSpecialty, r.SpecialtyAudience},
+		{FieldSubspecialties, r.SubspecialtiesAudience}, {FieldInstitution, r.InstitutionAudience},
+		{FieldDepartment, r.DepartmentAudience}, {FieldTrainingProgram, r.TrainingProgramAudience},
+		{FieldTraining, r.TrainingAudience}, {FieldGraduationYear, r.GraduationYearAudience},
+		{FieldBoardCertifications, r.BoardCertificationsAudience}, {FieldLanguages, r.LanguagesAudience},
+		{FieldInterests, r.InterestsAudience}, {FieldContact, r.ContactAudience},
 	} {
 		// A stored value no longer known reads as only_me: never wider.
-		if aud, ok := visibility.ParseAudience(a); ok {
-			p.Audience[f] = aud
+		if aud, ok := visibility.ParseAudience(fa.a); ok {
+			p.Audience[fa.f] = aud
 		} else {
-			p.Audience[f] = visibility.AudienceOnlyMe
+			p.Audience[fa.f] = visibility.AudienceOnlyMe
 		}
 	}
 	return p

@@ -49,10 +49,15 @@ func (s *Service) collect(ctx context.Context, viewer *storage.Account, p storag
 		if err != nil {
 			return res, err
 		}
-		for _, st := range vis {
-			if keep == nil || keep(st) {
-				res.Statuses = append(res.Statuses, st)
-			}
+		if keep != nil {
+			// vis is this call's own slice: filtering it in place spares
+			// a copy of each Status (over 400 bytes).
+			vis = slices.DeleteFunc(vis, func(st Status) bool { return !keep(st) })
+		}
+		if len(res.Statuses) == 0 {
+			res.Statuses = vis
+		} else {
+			res.Statuses = append(res.Statuses, vis...)
 		}
 		// Only plain and max_id paging can continue downwards.
 		if len(res.Statuses) >= limit || len(rows) < limit || p.MinID > 0 || p.SinceID > 0 {

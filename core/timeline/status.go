@@ -73,11 +73,12 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 	}
 	ids := make([]int64, len(sts))
 	convs := make([]int64, len(sts))
-	authorSet := map[int64]bool{}
-	var authors []int64
-	for i, st := range sts {
+	authorSet := make(map[int64]bool, len(sts))
+	authors := make([]int64, 0, len(sts))
+	for i := range sts {
+		st := &sts[i]
 		ids[i] = st.ID
-		convs[i] = ConversationOf(&st)
+		convs[i] = ConversationOf(st)
 		if !authorSet[st.AccountID] {
 			authorSet[st.AccountID] = true
 			authors = append(authors, st.AccountID)
@@ -96,14 +97,17 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	mentions := facts.Mentions
-	var kept []storage.Status
-	need := map[int64]bool{}
-	for _, st := range sts {
+	// kept indexes sts, so that no row is copied before it is known to
+	// be shown.
+	kept := make([]int, 0, len(sts))
+	need := make(map[int64]bool, len(authors))
+	for i := range sts {
+		st := &sts[i]
 		p := visibility.Post{AuthorID: st.AccountID, Visibility: visibility.Visibility(st.Visibility), Mentioned: mentions[st.ID]}
 		if st.DeletedAt != nil || !visibility.MaySee(v, p) {
 			continue
 		}
-		kept = append(kept, st)
+		kept = append(kept, i)
 		need[st.AccountID] = true
 		for _, m := range mentions[st.ID] {
 			need[m] = true
@@ -121,18 +125,19 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
 	out := make([]Status, 0, len(kept))
-	for _, st := range kept {
+	for _, i := range kept {
+		st := &sts[i]
 		author, ok := accts[st.AccountID]
 		if !ok {
 			continue // suspended or gone
 		}
 		hs := Status{
-			Status: st, Account: author, Tags: facts.Tags[st.ID], RepliesCount: facts.Replies[st.ID], Mentions: []*storage.Account{},
+			Status: *st, Account: author, Tags: facts.Tags[st.ID], RepliesCount: facts.Replies[st.ID], Mentions: []*storage.Account{},
 			hasMedia: facts.HasMedia[st.ID], hasPoll: facts.HasPoll[st.ID],
 			FavouritesCount: facts.Favourites[st.ID], ReblogsCount: facts.Reblogs[st.ID],
 			Mine: Relation{
 				Favourited: facts.Favourited[st.ID], Reblogged: facts.Reblogged[st.ID], Bookmarked: facts.Bookmarked[st.ID],
-				Muted:  facts.MutedConversations[ConversationOf(&st)],
+				Muted:  facts.MutedConversations[ConversationOf(st)],
 				Pinned: viewerID != 0 && st.AccountID == viewerID && facts.Pinned[st.ID],
 			},
 		}

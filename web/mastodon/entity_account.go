@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rounds-md/rounds/core/credential"
+	"github.com/rounds-md/rounds/core/instance"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/storage"
 )
@@ -17,6 +18,22 @@ const (
 	missingAvatarPath = "/avatars/original/missing.png"
 	missingHeaderPath = "/headers/original/missing.png"
 )
+
+// missingImages are the URLs of the default images, the same for every
+// account without its own: built once, not four times per account.
+type missingImages struct{ avatar, header string }
+
+func newMissingImages(inst instance.Config) missingImages {
+	base := inst.BaseURL()
+	return missingImages{avatar: base + missingAvatarPath, header: base + missingHeaderPath}
+}
+
+// accountPointers holds what an Account points to, allocated together:
+// rendering runs for every account of every page.
+type accountPointers struct {
+	discoverable, hideCollections bool
+	lastStatusAt                  Date
+}
 
 // Account is the Account entity (docs entities/Account). Every field is
 // always present; Source and Role only on CredentialAccount.
@@ -104,7 +121,6 @@ type Source struct {
 
 // account renders an account with its counts.
 func (h *Handler) account(a profile.Account) Account {
-	base := h.Instance.BaseURL()
 	out := Account{
 		ID: strconv.FormatInt(a.ID, 10), Username: a.Username, Acct: a.Username,
 		DisplayName: a.DisplayName, Locked: a.Locked,
@@ -114,17 +130,15 @@ func (h *Handler) account(a profile.Account) Account {
 		// Mastodon shows only the day an account was created.
 		CreatedAt:     Time(a.CreatedAt.UTC().Truncate(24 * time.Hour)),
 		StatusesCount: a.Stats.Statuses, FollowersCount: a.Stats.Followers, FollowingCount: a.Stats.Following,
-		Avatar: base + missingAvatarPath, AvatarStatic: base + missingAvatarPath,
-		Header: base + missingHeaderPath, HeaderStatic: base + missingHeaderPath,
+		Avatar: h.missing.avatar, AvatarStatic: h.missing.avatar,
+		Header: h.missing.header, HeaderStatic: h.missing.header,
 		Emojis: []CustomEmoji{}, Fields: []Field{}, Roles: []Role{},
 	}
-	discoverable := a.Discoverable
-	out.Discoverable = &discoverable
-	hide := false
-	out.HideCollections = &hide
+	ptrs := &accountPointers{discoverable: a.Discoverable}
+	out.Discoverable, out.HideCollections = &ptrs.discoverable, &ptrs.hideCollections
 	if a.Stats.LastStatusAt != nil {
-		d := Date(*a.Stats.LastStatusAt)
-		out.LastStatusAt = &d
+		ptrs.lastStatusAt = Date(*a.Stats.LastStatusAt)
+		out.LastStatusAt = &ptrs.lastStatusAt
 	}
 	if a.Local() {
 		out.URL = h.Instance.ProfileURL(a.Username)

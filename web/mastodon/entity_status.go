@@ -95,8 +95,14 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 		out.Poll = &p
 	}
 	if st.Local {
-		out.URI = h.Instance.ActorURL(st.Account.Username) + "/statuses/" + id
-		u := h.Instance.ProfileURL(st.Account.Username) + "/" + id
+		// out.Account holds the author's actor and profile URLs already
+		// when the author is local, as the author of a local status is.
+		actor, page := out.Account.URI, out.Account.URL
+		if !st.Account.Local() {
+			actor, page = h.Instance.ActorURL(st.Account.Username), h.Instance.ProfileURL(st.Account.Username)
+		}
+		out.URI = actor + "/statuses/" + id
+		u := page + "/" + id
 		out.URL = &u
 	} else {
 		out.URI = deref(st.URI)
@@ -130,10 +136,13 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 		out.Tags = append(out.Tags, Tag{Name: t, URL: h.Instance.BaseURL() + "/tags/" + t})
 	}
 	if viewer != nil {
-		mine := st.Mine
+		// One allocation for what the viewer's flags point to.
+		mine := &struct {
+			timeline.Relation
+			filtered []FilterResult
+		}{st.Mine, filterResults(st.Filtered)}
 		out.Favourited, out.Reblogged, out.Muted, out.Bookmarked = &mine.Favourited, &mine.Reblogged, &mine.Muted, &mine.Bookmarked
-		filtered := filterResults(st.Filtered)
-		out.Filtered = &filtered
+		out.Filtered = &mine.filtered
 		if viewer.ID == st.AccountID {
 			out.Pinned = &mine.Pinned
 		}

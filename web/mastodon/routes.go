@@ -18,11 +18,16 @@ type Handler struct {
 	pro *professional
 	// creds keeps rendered CredentialAccounts for verify_credentials.
 	creds *credentialCache
+	// missing are the default images' URLs, built once (entity_account.go).
+	missing missingImages
 }
 
 // New returns a Handler over svc.
 func New(svc *app.Services) *Handler {
-	return &Handler{Services: svc, social: newSocial(svc), pro: newProfessional(svc), creds: newCredentialCache(svc.Store)}
+	return &Handler{
+		Services: svc, social: newSocial(svc), pro: newProfessional(svc), creds: newCredentialCache(svc.Store),
+		missing: newMissingImages(svc.Instance),
+	}
 }
 
 // Routes mounts the Mastodon client API on r: one line per route, grouped
