@@ -50,8 +50,11 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 		ID, N int64
 	}
 	var rows []row
-	rs, err := s.queryFixed(ctx, `WITH page(id) AS (`+s.selectIDs(0)+`), convs(id) AS (`+s.selectIDs(1)+`)`+statusFactsStats+statusFactsBranches,
-		int64List(ids, s.dialect), int64List(conversationIDs, s.dialect), viewerID)
+	query := `WITH page(id) AS (` + s.selectIDs(0) + `), convs(id) AS (` + s.selectIDs(1) + `)` + statusFactsStats + statusFactsJoins + statusFactsBranches
+	if s.dialect == Postgres {
+		query = `WITH page(id) AS (` + s.selectIDs(0) + `), convs(id) AS (` + s.selectIDs(1) + `)` + statusFactsStatsPostgres + statusFactsJoinsPostgres + statusFactsBranches
+	}
+	rs, err := s.queryFixed(ctx, query, int64List(ids, s.dialect), int64List(conversationIDs, s.dialect), viewerID)
 	if err == nil {
 		// Scanned by hand: bun's reflection cost more than the query.
 		for rs.Next() {
@@ -120,12 +123,39 @@ const statusFactsStats = `, stats AS MATERIALIZED (SELECT ss.status_id, ss.repli
 	FROM page CROSS JOIN status_stats AS ss WHERE ss.status_id = page.id AND (ss.replies_count > 0 OR ss.favourites_count > 0
 		OR ss.reblogs_count > 0 OR ss.mentions_count > 0 OR ss.tags_count > 0 OR ss.media_count > 0 OR ss.polls_count > 0))`
 
-// statusFactsBranches reads every fact of the statuses in page (and the
-// conversations in convs) for the viewer ?2. Its text never changes, so
-// it is prepared once (queryFixed): the IDs come as one array argument.
-const statusFactsBranches = `
+// statusFactsStatsPostgres is statusFactsStats for PostgreSQL, with
+// status_stats read through a LATERAL subquery that OFFSET 0 keeps from
+// being flattened into a join, so that it is one index probe per status
+// of the page whatever the table's size. Joined, the planner preferred
+// a sequential scan of the whole table into a hash join as long as the
+// table was small (about 2,000 rows or fewer; its costs assume uncached
+// pages), which on a page of 40 cost the backend more than all of the
+// statement's probes (docs/performance.md, Session 5).
+const statusFactsStatsPostgres = `, stats AS MATERIALIZED (SELECT ss.* FROM page CROSS JOIN LATERAL (SELECT ss.status_id, ss.replies_count,
+		ss.favourites_count, ss.reblogs_count, ss.mentions_count, ss.tags_count, ss.media_count, ss.polls_count
+	FROM status_stats AS ss WHERE ss.status_id = page.id AND (ss.replies_count > 0 OR ss.favourites_count > 0
+		OR ss.reblogs_count > 0 OR ss.mentions_count > 0 OR ss.tags_count > 0 OR ss.media_count > 0 OR ss.polls_count > 0) OFFSET 0) AS ss)`
+
+// statusFactsJoins reads the mentions and hashtags of the statuses in
+// stats, the first branches of the statement.
+const statusFactsJoins = `
 	SELECT 'm' AS k, sm.status_id AS id, sm.account_id AS n, '' AS s FROM stats CROSS JOIN status_mentions AS sm WHERE stats.mentions_count > 0 AND sm.status_id = stats.status_id
-	UNION ALL SELECT 't', st.status_id, 0, t.name FROM stats CROSS JOIN status_tags AS st CROSS JOIN tags AS t WHERE stats.tags_count > 0 AND st.status_id = stats.status_id AND t.id = st.tag_id
+	UNION ALL SELECT 't', st.status_id, 0, t.name FROM stats CROSS JOIN status_tags AS st CROSS JOIN tags AS t WHERE stats.tags_count > 0 AND st.status_id = stats.status_id AND t.id = st.tag_id`
+
+// statusFactsJoinsPostgres is statusFactsJoins for PostgreSQL, each
+// table probed per status through a LATERAL subquery for the reason
+// statusFactsStatsPostgres gives.
+const statusFactsJoinsPostgres = `
+	SELECT 'm' AS k, sm.status_id AS id, sm.account_id AS n, '' AS s FROM stats CROSS JOIN LATERAL (SELECT sm.status_id, sm.account_id
+		FROM status_mentions AS sm WHERE sm.status_id = stats.status_id OFFSET 0) AS sm WHERE stats.mentions_count > 0
+	UNION ALL SELECT 't', st.status_id, 0, st.name FROM stats CROSS JOIN LATERAL (SELECT st.status_id, t.name
+		FROM status_tags AS st CROSS JOIN tags AS t WHERE st.status_id = stats.status_id AND t.id = st.tag_id OFFSET 0) AS st WHERE stats.tags_count > 0`
+
+// statusFactsBranches reads the other facts of the statuses in page (and
+// the conversations in convs) for the viewer ?2, after statusFactsJoins.
+// The statement's text never changes, so it is prepared once
+// (queryFixed): the IDs come as one array argument.
+const statusFactsBranches = `
 	UNION ALL SELECT 'a', status_id, media_count, '' FROM stats WHERE media_count > 0
 	UNION ALL SELECT 'p', status_id, 1, '' FROM stats WHERE polls_count > 0
 	UNION ALL SELECT 'c', status_id, replies_count, '' FROM stats WHERE replies_count > 0

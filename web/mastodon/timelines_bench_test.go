@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -30,7 +31,21 @@ func BenchmarkReadAPI(b *testing.B) {
 }
 
 func benchmarkReadAPI(b *testing.B, d storage.Dialect) {
-	store := storagetest.Open(b, d)
+	ctx := context.Background()
+	cfg := storagetest.Config(b, d)
+	app := "" // names this benchmark's PostgreSQL sessions, for backendCPU
+	if d == storage.Postgres {
+		app = fmt.Sprintf("rounds-bench-%d", rand.Uint64())
+		cfg.DSN += "&application_name=" + app
+	}
+	store, err := storage.Open(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = store.Close() })
+	if _, err := store.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
 	var statements atomic.Int64
 	store.OnStatement(func(string) { statements.Add(1) })
 	{
@@ -58,6 +73,7 @@ func benchmarkReadAPI(b *testing.B, d storage.Dialect) {
 			b.Run(bc.name, func(b *testing.B) {
 				var n atomic.Int64
 				before := statements.Load()
+				cpu0, pg0 := processCPU(b), backendCPU(b, store, app)
 				b.SetParallelism(8) // 16 clients on 2 cores, as rounds-load runs
 				b.RunParallel(func(pb *testing.PB) {
 					token := tokens[n.Add(1)%int64(len(tokens))]
@@ -65,6 +81,18 @@ func benchmarkReadAPI(b *testing.B, d storage.Dialect) {
 						get(b, bc.path, token)
 					}
 				})
+				b.StopTimer()
+				// CPU per request, steadier than req/s on a shared machine:
+				// this process's (server and clients), and PostgreSQL's
+				// backends' for this benchmark's sessions.
+				b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/float64(b.N), "cpu-µs/req")
+				if app != "" {
+					var pg time.Duration
+					for pid, t := range backendCPU(b, store, app) {
+						pg += t - pg0[pid]
+					}
+					b.ReportMetric(float64(pg.Microseconds())/float64(b.N), "pg-cpu-µs/req")
+				}
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 				b.ReportMetric(float64(statements.Load()-before)/float64(b.N), "stmts/req")
 			})
