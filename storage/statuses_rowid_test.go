@@ -53,14 +53,14 @@ func TestStatusesRowid(t *testing.T) {
 		}
 
 		if sqlite {
-			// A favourite of a status that is not there (written with
+			// A boost of a status that is not there (written with
 			// foreign keys off) fails the rebuild's final check, after
 			// the table was dropped and made again: nothing of it stays.
 			if _, err := s.DB().ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.DB().ExecContext(ctx, `INSERT INTO favourites (id, account_id, status_id, created_at)
-				SELECT 999, id, 424242, created_at FROM accounts LIMIT 1`); err != nil {
+			if _, err := s.DB().ExecContext(ctx, `INSERT INTO statuses (id, account_id, local, reblog_of_id, visibility, created_at, updated_at)
+				SELECT 999, id, TRUE, 424242, 'public', created_at, created_at FROM accounts LIMIT 1`); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.DB().ExecContext(ctx, `PRAGMA foreign_keys = ON`); err != nil {
@@ -69,7 +69,7 @@ func TestStatusesRowid(t *testing.T) {
 			if _, err := s.Migrate(ctx); err == nil || !strings.Contains(err.Error(), "foreign keys broken") {
 				t.Fatalf("Migrate with a broken reference = %v, want the foreign key check's error", err)
 			}
-			for _, q := range []string{`DELETE FROM favourites WHERE id = 999`, `DELETE FROM status_stats WHERE status_id = 424242`} {
+			for _, q := range []string{`DELETE FROM statuses WHERE id = 999`, `DELETE FROM status_stats WHERE status_id = 424242`} {
 				if _, err := s.DB().ExecContext(ctx, q); err != nil {
 					t.Fatal(err)
 				}

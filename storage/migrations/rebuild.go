@@ -23,8 +23,9 @@ import (
 //     that every column, default and constraint stays as it is; the rows,
 //     in key order; the old table dropped and the new one renamed; the
 //     old table's indexes and triggers made again from their own text;
-//     PRAGMA foreign_key_check, which must find nothing; the planner's
-//     statistics, if the table had some;
+//     as many rows as before; PRAGMA foreign_key_check on the table,
+//     which must find nothing; the planner's statistics, if the table
+//     had some;
 //   - foreign keys on again, whatever happened.
 //
 // A failure anywhere rolls the whole rebuild back. A table whose text
@@ -128,11 +129,6 @@ func rebuildInTx(ctx context.Context, tx *sql.Tx, table, from, to string) error 
 		// refused: neither belongs in a key.
 		return fmt.Errorf("%d rows have an id that is not an integer", odd)
 	}
-	var children []string
-	if err := scanStrings(ctx, tx, &children, `SELECT DISTINCT m.name FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f
-		WHERE m.type = 'table' AND f."table" = ? AND m.name <> ?`, table, table); err != nil {
-		return err
-	}
 
 	var legacy string
 	if err := tx.QueryRowContext(ctx, `PRAGMA legacy_alter_table`).Scan(&legacy); err != nil {
@@ -168,18 +164,16 @@ func rebuildInTx(ctx context.Context, tx *sql.Tx, table, from, to string) error 
 	if after != rows {
 		return fmt.Errorf("%d rows copied of %d", after, rows)
 	}
-	// The table's own keys, and the keys of the tables that reference
-	// it (only those: the other tables are not touched).
+	// The table's own keys. The keys of the tables that reference it
+	// cannot have changed: every id was copied as it was, the ids were
+	// unique before and are now, and as many rows came out as went in, so
+	// the new table holds exactly the old one's ids. (Checking them would
+	// read every row of those tables: 6 of the 8 seconds the rebuild took
+	// on a database of 100,000 statuses and 10 million feed rows.)
 	var broken []string
 	if err := scanStrings(ctx, tx, &broken, `SELECT "table" || ' ' || coalesce(rowid, '') || ' -> ' || parent
 		FROM pragma_foreign_key_check(?)`, table); err != nil {
 		return err
-	}
-	for _, c := range children {
-		if err := scanStrings(ctx, tx, &broken, `SELECT "table" || ' ' || coalesce(rowid, '') || ' -> ' || parent
-			FROM pragma_foreign_key_check(?) WHERE parent = ?`, c, table); err != nil {
-			return err
-		}
 	}
 	if len(broken) > 0 {
 		return fmt.Errorf("foreign keys broken: %v", broken)
