@@ -11,9 +11,9 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// rebuildSQLite rebuilds a SQLite table with one column definition
-// changed (from becomes to, each found exactly once in the table's CREATE
-// TABLE text), following SQLite's procedure for changes ALTER TABLE cannot
+// rebuildSQLite rebuilds a SQLite table keyed by an integer column named
+// id with one column definition changed (from becomes to, found exactly
+// once in the table's CREATE TABLE text), following SQLite's procedure for changes ALTER TABLE cannot
 // make (https://www.sqlite.org/lang_altertable.html#otheralter):
 //
 //   - foreign keys off on one connection, outside any transaction (the
@@ -54,8 +54,11 @@ func rebuildSQLite(ctx context.Context, db *bun.DB, table, from, to string) (err
 				err = errors.Join(err, fmt.Errorf("rebuild %s: foreign keys on: %w", table, onErr))
 			}
 		}()
-		if err := conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 0 {
-			return fmt.Errorf("rebuild %s: foreign keys stayed on (inside a transaction?): %v", table, err)
+		if err := conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil {
+			return fmt.Errorf("rebuild %s: %w", table, err)
+		}
+		if fk != 0 {
+			return fmt.Errorf("rebuild %s: foreign keys stayed on (inside a transaction?)", table)
 		}
 	}
 	tx, err := conn.BeginTx(ctx, nil)
