@@ -25,6 +25,26 @@ func newRemote(ctx context.Context, s *storage.Store, username, domain string) (
 	return a, s.CreateAccount(ctx, a)
 }
 
+// anaBenCyRem stores three local accounts (ana, ben, cy) and a remote
+// one (rem, of remote.example), keyed by those names.
+func anaBenCyRem(t *testing.T, ctx context.Context, s *storage.Store) map[string]*storage.Account {
+	t.Helper()
+	accts := map[string]*storage.Account{}
+	for _, name := range []string{"ana", "ben", "cy"} {
+		_, a, err := newLocal(ctx, s, name, name+"@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		accts[name] = a
+	}
+	remote, err := newRemote(ctx, s, "rem", "remote.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	accts["rem"] = remote
+	return accts
+}
+
 func TestUsernameUniquePerDomainWithoutCase(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()

@@ -125,19 +125,7 @@ func b2i(b bool) int {
 func TestStatusCounters(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		accts := map[string]*storage.Account{}
-		for _, name := range []string{"ana", "ben", "cy"} {
-			_, a, err := newLocal(ctx, s, name, name+"@example.org")
-			if err != nil {
-				t.Fatal(err)
-			}
-			accts[name] = a
-		}
-		remote, err := newRemote(ctx, s, "rem", "remote.example")
-		if err != nil {
-			t.Fatal(err)
-		}
-		accts["rem"] = remote
+		accts := anaBenCyRem(t, ctx, s)
 		sts := map[string]int64{}
 		post := func(name, author, visibility string, inReplyTo, reblogOf *int64) {
 			t.Helper()
@@ -181,7 +169,7 @@ func TestStatusCounters(t *testing.T) {
 			t.Fatalf("root replies = %d, want 3", f.Replies[sts["root"]])
 		}
 		if _, err := rawDB(s).NewRaw(`INSERT INTO statuses (id, account_id, local, visibility, created_at, updated_at)
-			VALUES (?, ?, FALSE, 'public', ?, ?)`, early, remote.ID, time.Now(), time.Now()).Exec(ctx); err != nil {
+			VALUES (?, ?, FALSE, 'public', ?, ?)`, early, accts["rem"].ID, time.Now(), time.Now()).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
 		sts["late-parent"] = early
@@ -254,7 +242,7 @@ func TestStatusCounters(t *testing.T) {
 		checkStatusCounts(t, s, "after an unboost", viewer, sts)
 
 		// A rolled-back favourite and boost leave the counters as they were.
-		err = s.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		err := s.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
 			if _, err := tx.AddMark(ctx, storage.Favourite, accts["cy"].ID, sts["other"]); err != nil {
 				return err
 			}
@@ -286,7 +274,7 @@ func TestStatusCounters(t *testing.T) {
 		checkStatusCounts(t, s, "after a boosted status's deletion", viewer, sts)
 
 		// A remote account deleted by its server: its replies and boosts go.
-		if err := s.RemoveAccountContent(ctx, remote.ID, time.Now()); err != nil {
+		if err := s.RemoveAccountContent(ctx, accts["rem"].ID, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		checkStatusCounts(t, s, "after a remote deletion", viewer, sts)

@@ -148,19 +148,7 @@ func TestStatusesRowid(t *testing.T) {
 func rowidFixture(t *testing.T, s *storage.Store) {
 	t.Helper()
 	ctx := context.Background()
-	accts := map[string]*storage.Account{}
-	for _, name := range []string{"ana", "ben", "cy"} {
-		_, a, err := newLocal(ctx, s, name, name+"@example.org")
-		if err != nil {
-			t.Fatal(err)
-		}
-		accts[name] = a
-	}
-	remote, err := newRemote(ctx, s, "rem", "remote.example")
-	if err != nil {
-		t.Fatal(err)
-	}
-	accts["rem"] = remote
+	accts := anaBenCyRem(t, ctx, s)
 	for _, f := range [][2]string{{"ben", "ana"}, {"cy", "ana"}, {"ana", "ben"}, {"ana", "rem"}} {
 		if err := s.UpsertFollow(ctx, &storage.Follow{AccountID: accts[f[0]].ID, TargetAccountID: accts[f[1]].ID}); err != nil {
 			t.Fatal(err)
