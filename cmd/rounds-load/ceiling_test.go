@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/rounds-md/rounds/storage"
-	"github.com/rounds-md/rounds/storage/storagetest"
-	"github.com/rounds-md/rounds/web/webtest"
 )
 
 // TestMain lets -ceiling start this test binary as its static server,
@@ -63,18 +61,9 @@ func TestReplay(t *testing.T) {
 // process of its own and stops.
 func TestCeiling(t *testing.T) {
 	ctx := context.Background()
-	cfg := storagetest.Config(t, storage.SQLite)
-	s, err := storage.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := webtest.Start(t, s)
+	cfg, _, srv := startRounds(t, storage.SQLite)
 	var stdout, stderr bytes.Buffer
-	err = run(ctx, []string{
+	err := run(ctx, []string{
 		"-db", cfg.DSN, "-target", srv.URL, "-accounts", "8", "-statuses", "60", "-follows", "4",
 		"-users", "2", "-clients", "2", "-phases", "home,verify", "-duration", "300ms", "-warmup", "50ms", "-ceiling",
 	}, &stdout, &stderr)

@@ -26,19 +26,10 @@ func TestRunAgainstServer(t *testing.T) {
 	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			cfg := storagetest.Config(t, d)
-			s, err := storage.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = s.Close() })
-			if _, err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			srv := webtest.Start(t, s)
+			cfg, s, srv := startRounds(t, d)
 			out := filepath.Join(t.TempDir(), "report.json")
 			var stdout, stderr bytes.Buffer
-			err = run(ctx, []string{
+			err := run(ctx, []string{
 				"-db", cfg.DSN, "-target", srv.URL, "-accounts", "12", "-statuses", "120", "-follows", "4",
 				"-users", "3", "-clients", "2", "-post-clients", "2", "-duration", "300ms", "-warmup", "50ms", "-json", out,
 			}, &stdout, &stderr)
@@ -83,6 +74,23 @@ func TestRunAgainstServer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startRounds runs a Rounds instance over a fresh, migrated database of
+// dialect d, for the tool to seed and measure.
+func startRounds(t *testing.T, d storage.Dialect) (storage.Config, *storage.Store, *webtest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := storagetest.Config(t, d)
+	s, err := storage.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, s, webtest.Start(t, s)
 }
 
 func TestOptions(t *testing.T) {
