@@ -44,20 +44,7 @@ func TestClaimPlanAfterRefresh(t *testing.T) {
 	}
 	plan := func() string {
 		t.Helper()
-		rs, err := conn.QueryContext(ctx, `EXPLAIN EXECUTE `+name+`('available', now(), '{deliver}')`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rs.Close()
-		var lines []string
-		for rs.Next() {
-			var l string
-			if err := rs.Scan(&l); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, l)
-		}
-		return strings.Join(lines, "\n")
+		return strings.Join(queryStrings(t, conn, `EXPLAIN EXECUTE `+name+`('available', now(), '{deliver}')`), "\n")
 	}
 	t.Logf("with the statistics of an empty queue:\n%s", plan())
 	if err := s.RefreshJobStats(ctx); err != nil {

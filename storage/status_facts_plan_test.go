@@ -60,23 +60,7 @@ func TestStatusFactsProbesPerStatus(t *testing.T) {
 		AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&name); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.QueryContext(ctx, `EXPLAIN EXECUTE "`+name+`" ('{1,3,5}', '{0}', `+"1"+`)`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = rows.Close() }()
-	var plan []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, line)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	text := strings.Join(plan, "\n")
+	text := strings.Join(queryStrings(t, db, `EXPLAIN EXECUTE "`+name+`" ('{1,3,5}', '{0}', 1)`), "\n")
 	for _, table := range []string{"status_stats", "status_mentions", "status_tags"} {
 		if strings.Contains(text, "Seq Scan on "+table) {
 			t.Errorf("the facts statement scans all of %s:\n%s", table, text)

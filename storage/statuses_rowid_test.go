@@ -411,10 +411,15 @@ func sameDump(t *testing.T, step string, want, got map[string][]string) {
 	}
 }
 
-// queryStrings returns the first column of each row.
-func queryStrings(t *testing.T, db *sql.DB, q string) []string {
+// querier is what queryStrings reads from: a *sql.DB or one *sql.Conn.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryStrings returns the first column of every row a query returns.
+func queryStrings(t *testing.T, db querier, q string, args ...any) []string {
 	t.Helper()
-	rows, err := db.Query(q)
+	rows, err := db.QueryContext(context.Background(), q, args...)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, q)
 	}
@@ -426,6 +431,9 @@ func queryStrings(t *testing.T, db *sql.DB, q string) []string {
 			t.Fatal(err)
 		}
 		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
