@@ -72,13 +72,13 @@ var cacheDeps = map[string][]cacheKind{
 	"list_accounts":            {kindExclusiveLists},
 }
 
-// writeTargets calls fn with each table text writes: INSERT INTO t,
-// UPDATE t, DELETE FROM t, quoted or not, anywhere in the text (CTEs),
-// until fn returns false. It is a scanner rather than a regular
-// expression because it runs after every write statement, and the
-// expression's backtracking cost tens of microseconds on each (a job's
-// claim, an inbox activity's statements).
-func writeTargets(text string, fn func(table string) bool) {
+// writeTargets calls fn with each table text writes and how: INSERT
+// INTO t ('I'), UPDATE t ('U'), DELETE FROM t ('D'), quoted or not,
+// anywhere in the text (CTEs), until fn returns false. It is a scanner
+// rather than a regular expression because it runs after every write
+// statement, and the expression's backtracking cost tens of
+// microseconds on each (a job's claim, an inbox activity's statements).
+func writeTargets(text string, fn func(verb byte, table string) bool) {
 	for i := 0; i < len(text); {
 		if !isWordByte(text[i]) || (i > 0 && isWordByte(text[i-1])) {
 			i++
@@ -86,7 +86,8 @@ func writeTargets(text string, fn func(table string) bool) {
 		}
 		j := wordEnd(text, i)
 		var next string // the word that must follow, if any
-		switch w := text[i:j]; {
+		w := text[i:j]
+		switch {
 		case strings.EqualFold(w, "INSERT"):
 			next = "INTO"
 		case strings.EqualFold(w, "DELETE"):
@@ -120,7 +121,7 @@ func writeTargets(text string, fn func(table string) bool) {
 		for e < len(text) && (text[e] == '_' || 'a' <= text[e]|0x20 && text[e]|0x20 <= 'z') {
 			e++
 		}
-		if e > k && !fn(text[k:e]) {
+		if e > k && !fn(w[0]&^0x20, text[k:e]) {
 			return
 		}
 		i = max(e, j)
@@ -150,6 +151,9 @@ type readCache struct {
 	ttl   time.Duration
 	now   func() time.Time
 	kinds [numKinds]kindCache
+	// statuses keeps status rows by ID (statuscache.go), outside the
+	// kinds: ReadStamp does not depend on it.
+	statuses statusCache
 }
 
 // kindCache is the entries of one kind and their generation.
@@ -172,7 +176,9 @@ type cacheEntry struct {
 }
 
 // newReadCache returns a cache; a negative ttl turns it off (nil).
-func newReadCache(ttl time.Duration) *readCache {
+// statusBytes bounds its status rows (0: DefaultStatusCacheBytes;
+// negative: none kept).
+func newReadCache(ttl time.Duration, statusBytes int) *readCache {
 	if ttl < 0 {
 		return nil
 	}
@@ -183,52 +189,60 @@ func newReadCache(ttl time.Duration) *readCache {
 	for i := range c.kinds {
 		c.kinds[i].entries = map[cacheKey]cacheEntry{}
 	}
+	if statusBytes == 0 {
+		statusBytes = DefaultStatusCacheBytes
+	}
+	c.statuses.limit = max(statusBytes, 0)
+	c.statuses.rows = map[int64]statusEntry{}
 	return c
 }
 
-// invalidate bumps the generation of every kind a write to the tables
-// named in query depends on.
-func (c *readCache) invalidate(query string) {
-	for _, k := range writtenKinds(query) {
-		c.kinds[k].gen.Add(1)
-	}
-}
-
-// writtenKinds is the kinds a statement's writes invalidate.
-func writtenKinds(query string) []cacheKind {
+// writes is what a statement's writes invalidate: the kinds of the read
+// cache, and whether it may change a row of statuses that exists (then
+// the status cache's generation is bumped: statuscache.go).
+func writes(query string) (kinds []cacheKind, statuses bool) {
 	head := strings.TrimLeft(query, " \t\r\n(")
 	if len(head) < 6 {
-		return nil
+		return nil, false
 	}
 	switch strings.ToUpper(head[:6]) {
 	case "SELECT", "BEGIN", "COMMIT", "ROLLBA", "SAVEPO", "RELEAS", "PRAGMA", "ANALYZ":
-		return nil
+		return nil, false
+	case "ALTER ", "DROP T", "TRUNCA", "REPLAC":
+		// Schema changes and SQLite's REPLACE, which writeTargets does
+		// not see, are taken to change statuses' rows.
+		statuses = true
+	case "INSERT":
+		// So is SQLite's INSERT OR REPLACE (or IGNORE, ...): the code
+		// sends none.
+		statuses = insertOr(head)
 	}
 	// A plain INSERT, UPDATE or DELETE writes only the table it names
 	// first (its subqueries read; ON CONFLICT updates the same table), so
 	// only its head is read: statements can be long (job arguments,
 	// bulk inserts). A WITH may write anywhere in its text.
 	if !strings.EqualFold(head[:4], "WITH") {
-		var out []cacheKind
-		writeTargets(head[:min(len(head), 128)], func(table string) bool {
-			out = cacheDeps[strings.ToLower(table)]
+		writeTargets(head[:min(len(head), 128)], func(verb byte, table string) bool {
+			kinds = cacheDeps[strings.ToLower(table)]
+			statuses = statuses || changesStatuses(verb, table, query)
 			return false
 		})
-		return out
+		return kinds, statuses
 	}
-	var out []cacheKind
-	writeTargets(query, func(table string) bool {
-		out = append(out, cacheDeps[strings.ToLower(table)]...)
+	writeTargets(query, func(verb byte, table string) bool {
+		kinds = append(kinds, cacheDeps[strings.ToLower(table)]...)
+		statuses = statuses || changesStatuses(verb, table, query)
 		return true
 	})
-	return out
+	return kinds, statuses
 }
 
 // txWrites collects the kinds a transaction's statements invalidate, to
 // invalidate them again once it has ended.
 type txWrites struct {
-	mu    sync.Mutex
-	kinds map[cacheKind]bool
+	mu       sync.Mutex
+	kinds    map[cacheKind]bool
+	statuses bool
 }
 
 type txWritesKey struct{}
@@ -239,18 +253,22 @@ type cacheHook struct{ c *readCache }
 func (h cacheHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 
 func (h cacheHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
-	kinds := writtenKinds(e.Query)
-	if len(kinds) == 0 {
+	kinds, statuses := writes(e.Query)
+	if len(kinds) == 0 && !statuses {
 		return
 	}
 	for _, k := range kinds {
 		h.c.kinds[k].gen.Add(1)
+	}
+	if statuses {
+		h.c.statuses.gen.Add(1)
 	}
 	if w, ok := ctx.Value(txWritesKey{}).(*txWrites); ok {
 		w.mu.Lock()
 		for _, k := range kinds {
 			w.kinds[k] = true
 		}
+		w.statuses = w.statuses || statuses
 		w.mu.Unlock()
 	}
 }
@@ -262,6 +280,9 @@ func (c *readCache) ended(w *txWrites) {
 	defer w.mu.Unlock()
 	for k := range w.kinds {
 		c.kinds[k].gen.Add(1)
+	}
+	if w.statuses {
+		c.statuses.gen.Add(1)
 	}
 }
 

@@ -22,7 +22,7 @@ func TestWrittenKinds(t *testing.T) {
 		{`BEGIN`, nil},
 		{`COMMIT`, nil},
 	} {
-		if got := writtenKinds(tc.query); !slices.Equal(got, tc.want) {
+		if got, _ := writes(tc.query); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.query, got, tc.want)
 		}
 	}
@@ -47,7 +47,7 @@ func TestWriteTargetsAsTheExpression(t *testing.T) {
 		for _, m := range expr.FindAllStringSubmatch(q, -1) {
 			want = append(want, m[1])
 		}
-		writeTargets(q, func(table string) bool { got = append(got, table); return true })
+		writeTargets(q, func(_ byte, table string) bool { got = append(got, table); return true })
 		if !slices.Equal(got, want) {
 			t.Errorf("%q: %q, want %q", q, got, want)
 		}

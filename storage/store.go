@@ -30,6 +30,10 @@ type Config struct {
 	// (readcache.go); 0 means DefaultReadCacheTTL, negative turns the
 	// cache off.
 	ReadCacheTTL time.Duration
+	// StatusCacheBytes bounds the cache of status rows kept by ID
+	// (statuscache.go), which follows the read cache's TTL and is off
+	// with it; 0 means DefaultStatusCacheBytes, negative turns it off.
+	StatusCacheBytes int
 }
 
 // Dialect names the database engine behind a Store.
@@ -93,7 +97,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("storage: cannot reach the %s database: %w", dialect, err)
 	}
-	st := &Store{db: db, idb: db, dialect: dialect, ids: NewIDGen(), cache: newReadCache(cfg.ReadCacheTTL),
+	st := &Store{db: db, idb: db, dialect: dialect, ids: NewIDGen(), cache: newReadCache(cfg.ReadCacheTTL, cfg.StatusCacheBytes),
 		stmts: &stmtCache{stmts: map[string]*sql.Stmt{}}}
 	if st.cache != nil {
 		db.AddQueryHook(cacheHook{st.cache})

@@ -88,37 +88,41 @@ func (s *Store) RemoveFromHome(ctx context.Context, accountID, authorID int64, k
 	return nil
 }
 
-// HomeStatuses reads a page of accountID's home feed, newest first, in
-// one statement: an index range scan on (account_id, status_id) of
-// home_feed joined to statuses by primary key. The statement's text is
-// fixed (prepared once, queryFixed) and its rows are scanned by hand
-// (scanStatus): bun's reflection cost as much as the query.
+// HomeStatuses reads a page of accountID's home feed, newest first. Its
+// statement reads only the page's IDs (an index range scan on
+// (account_id, status_id) of home_feed, joined to statuses by primary
+// key to leave deleted ones out); the rows come from the status cache,
+// and those it lacks from one statement by ID (statusesInOrder).
 func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]Status, error) {
 	below, above := p.MaxID, max(p.SinceID, p.MinID)
 	if below <= 0 {
 		below = math.MaxInt64
 	}
-	query := homeStatusesDesc
+	query := homeIDsDesc
 	if p.ascending() {
-		query = homeStatusesAsc
+		query = homeIDsAsc
 	}
 	rs, err := s.queryFixed(ctx, query, accountID, below, above, p.limit())
+	var ids []int64
+	if err == nil {
+		ids, err = scanIDs(rs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: home: %w", classify(err))
 	}
-	out, err := scanStatuses(rs, p.limit())
+	out, err := s.statusesInOrder(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("storage: home: %w", classify(err))
 	}
 	return finish(p, out), nil
 }
 
-// The home feed's page, newest or (min_id) oldest first: ?0 the reader,
-// ?1 and ?2 the bounds (exclusive), ?3 the limit.
+// The home feed's page of IDs, newest or (min_id) oldest first: ?0 the
+// reader, ?1 and ?2 the bounds (exclusive), ?3 the limit.
 const (
-	homeStatusesFrom = `SELECT ` + statusColumns + ` FROM home_feed AS h JOIN statuses AS status ON status.id = h.status_id
+	homeIDsFrom = `SELECT h.status_id FROM home_feed AS h JOIN statuses AS status ON status.id = h.status_id
 		WHERE h.account_id = CAST(?0 AS BIGINT) AND status.deleted_at IS NULL
 			AND h.status_id < CAST(?1 AS BIGINT) AND h.status_id > CAST(?2 AS BIGINT)`
-	homeStatusesDesc = homeStatusesFrom + ` ORDER BY h.status_id DESC LIMIT ?3`
-	homeStatusesAsc  = homeStatusesFrom + ` ORDER BY h.status_id ASC LIMIT ?3`
+	homeIDsDesc = homeIDsFrom + ` ORDER BY h.status_id DESC LIMIT ?3`
+	homeIDsAsc  = homeIDsFrom + ` ORDER BY h.status_id ASC LIMIT ?3`
 )

@@ -1,0 +1,25 @@
+package storage
+
+import (
+	"context"
+	"time"
+)
+
+// Exec sends a statement through the Store as its own methods do (bun's
+// hooks, the caches' invalidation), for tests of writes no method makes.
+func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := s.idb.NewRaw(query, args...).Exec(ctx)
+	return err
+}
+
+// SetCacheClock makes the read and status caches read the time from now.
+func (s *Store) SetCacheClock(now func() time.Time) { s.cache.now = now }
+
+// CachedStatuses is the number of rows the status cache holds and its
+// estimate of their size in bytes.
+func (s *Store) CachedStatuses() (rows, size int) {
+	c := &s.cache.statuses
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.rows), c.size
+}

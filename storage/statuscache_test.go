@@ -1,0 +1,277 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/storage/storagetest"
+)
+
+// homeFixture is a reader following an author whose statuses are in the
+// reader's home feed, with the statements the Store sends recorded.
+type homeFixture struct {
+	s            *storage.Store
+	reader, auth *storage.Account
+	ids          []int64 // oldest first
+	mu           sync.Mutex
+	sent         []string
+}
+
+func newHomeFixture(t *testing.T, s *storage.Store, n int) *homeFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &homeFixture{s: s}
+	var err error
+	if _, f.reader, err = newLocal(ctx, s, "ana", "ana@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if _, f.auth, err = newLocal(ctx, s, "ben", "ben@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpsertFollow(ctx, &storage.Follow{AccountID: f.reader.ID, TargetAccountID: f.auth.ID}); err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		f.post(t, strings.Repeat("x", 100))
+	}
+	s.OnStatement(func(q string) {
+		f.mu.Lock()
+		f.sent = append(f.sent, q)
+		f.mu.Unlock()
+	})
+	return f
+}
+
+// post writes a public status of the author into the feeds.
+func (f *homeFixture) post(t *testing.T, content string) int64 {
+	t.Helper()
+	lang := "en"
+	st := &storage.Status{Local: true, AccountID: f.auth.ID, Text: "x", Content: content, Visibility: "public", Language: &lang}
+	err := f.s.InTx(context.Background(), func(ctx context.Context, tx *storage.Store) error {
+		if err := tx.InsertStatus(ctx, storage.NewStatus{Status: st}); err != nil {
+			return err
+		}
+		return tx.FanOut(ctx, st, true, false, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ids = append(f.ids, st.ID)
+	return st.ID
+}
+
+// page reads the reader's home page (at most 40, below maxID when set)
+// and returns it with the statements it sent.
+func (f *homeFixture) page(t *testing.T, maxID int64) ([]storage.Status, []string) {
+	t.Helper()
+	f.mu.Lock()
+	f.sent = nil
+	f.mu.Unlock()
+	got, err := f.s.HomeStatuses(context.Background(), f.reader.ID, storage.Page{Limit: 40, MaxID: maxID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return got, f.sent
+}
+
+// find returns the status with id in page, nil when absent.
+func find(page []storage.Status, id int64) *storage.Status {
+	for i := range page {
+		if page[i].ID == id {
+			return &page[i]
+		}
+	}
+	return nil
+}
+
+// TestStatusCache checks the status cache's promises on both databases:
+// a page whose rows are cached sends only the ID statement; a new post
+// leaves the cached rows; an edit, a change of visibility, a soft and a
+// hard delete and an upsert made through the Store are seen by the next
+// page; callers' changes do not reach the cache.
+func TestStatusCache(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		f := newHomeFixture(t, s, 6)
+		first, sent := f.page(t, 0)
+		if len(first) != 6 || len(sent) != 2 {
+			t.Fatalf("first page: %d rows, statements %q", len(first), sent)
+		}
+		again, sent := f.page(t, 0)
+		if len(sent) != 1 || !strings.HasPrefix(sent[0], "SELECT h.status_id ") {
+			t.Errorf("a cached page sent %q, want the ID statement only", sent)
+		}
+		if !reflect.DeepEqual(again, first) {
+			t.Errorf("cached page differs:\n%+v\n%+v", again, first)
+		}
+
+		// Changing what was returned, through pointers too, changes
+		// nothing cached.
+		again[0].Content, *again[0].Language, *again[0].ConversationID = "changed", "xx", -1
+		if got, _ := f.page(t, 0); !reflect.DeepEqual(got, first) {
+			t.Error("a caller's change reached the cache")
+		}
+
+		// A new post reads its own row and leaves the others cached.
+		newest := f.post(t, "new")
+		if _, sent := f.page(t, newest); len(sent) != 1 {
+			t.Errorf("a post emptied the cache: the page below it sent %q", sent)
+		}
+		if got, sent := f.page(t, 0); len(sent) != 2 || got[0].ID != newest {
+			t.Errorf("the page after a post sent %q", sent)
+		}
+
+		for _, c := range []struct {
+			name  string
+			write func() error
+			check func(page []storage.Status) bool
+		}{
+			{"remote edit", func() error {
+				return s.EditStatus(ctx, f.ids[1], storage.StatusEdit{Content: "<p>edited</p>", EditedAt: time.Now()})
+			}, func(p []storage.Status) bool {
+				st := find(p, f.ids[1])
+				return st.Content == "<p>edited</p>" && st.EditedAt != nil
+			}},
+			{"local edit", func() error {
+				st := first[len(first)-1-2] // f.ids[2]
+				st.Text, st.Content = "y", "<p>y</p>"
+				return s.UpdateStatusText(ctx, &st, nil, nil)
+			}, func(p []storage.Status) bool { return find(p, f.ids[2]).Content == "<p>y</p>" }},
+			{"visibility", func() error {
+				return s.Exec(ctx, `UPDATE statuses SET visibility = 'direct' WHERE id = ?`, f.ids[3])
+			}, func(p []storage.Status) bool { return find(p, f.ids[3]).Visibility == "direct" }},
+			{"upsert", func() error {
+				now := time.Now().UTC()
+				return s.Exec(ctx, `INSERT INTO statuses (id, account_id, local, visibility, created_at, updated_at)
+					VALUES (?, ?, TRUE, 'public', ?, ?) ON CONFLICT (id) DO UPDATE SET content = 'upserted'`, f.ids[4], f.auth.ID, now, now)
+			}, func(p []storage.Status) bool { return find(p, f.ids[4]).Content == "upserted" }},
+			{"soft delete", func() error { return s.DeleteStatus(ctx, f.ids[5]) },
+				func(p []storage.Status) bool { return find(p, f.ids[5]) == nil }},
+			{"hard delete", func() error { return s.Exec(ctx, `DELETE FROM statuses WHERE id = ?`, f.ids[0]) },
+				func(p []storage.Status) bool { return find(p, f.ids[0]) == nil }},
+		} {
+			f.page(t, 0) // cache every row
+			if err := c.write(); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			got, sent := f.page(t, 0)
+			if !c.check(got) {
+				t.Errorf("%s: not seen by the next page", c.name)
+			}
+			if len(sent) != 2 {
+				t.Errorf("%s: the next page sent %q, want the rows read again", c.name, sent)
+			}
+		}
+	})
+}
+
+// TestStatusCacheTransactions: a write inside a transaction is seen by
+// the next page once committed, a rolled-back one never, and rows read
+// inside a transaction are not kept.
+func TestStatusCacheTransactions(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		f := newHomeFixture(t, s, 2)
+		content := func() string {
+			t.Helper()
+			got, _ := f.page(t, 0)
+			return find(got, f.ids[0]).Content
+		}
+		old := content()
+		edit := func(ctx context.Context, tx *storage.Store, to string) error {
+			return tx.EditStatus(ctx, f.ids[0], storage.StatusEdit{Content: to, EditedAt: time.Now()})
+		}
+		err := s.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+			if err := edit(ctx, tx, "committed"); err != nil {
+				return err
+			}
+			in, err := tx.HomeStatuses(ctx, f.reader.ID, storage.Page{Limit: 40})
+			if err != nil {
+				return err
+			}
+			if find(in, f.ids[0]).Content != "committed" {
+				t.Error("the transaction does not see its own write")
+			}
+			if s.Dialect() == storage.Postgres && content() != old { // SQLite's writer would block the read
+				t.Error("an uncommitted write was seen outside its transaction")
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := content(); got != "committed" {
+			t.Errorf("after the commit the page shows %q", got)
+		}
+		rollback := errors.New("rollback")
+		err = s.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+			if err := edit(ctx, tx, "rolled back"); err != nil {
+				return err
+			}
+			if _, err := tx.HomeStatuses(ctx, f.reader.ID, storage.Page{Limit: 40}); err != nil {
+				return err
+			}
+			return rollback
+		})
+		if !errors.Is(err, rollback) {
+			t.Fatal(err)
+		}
+		if got := content(); got != "committed" {
+			t.Errorf("after a rollback the page shows %q", got)
+		}
+	})
+}
+
+// TestStatusCacheOtherProcess checks the stated bound for another
+// process's writes (here made behind the Store's back): the cached row
+// until the TTL window ends, then the new one.
+func TestStatusCacheOtherProcess(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		now := time.Now()
+		s.SetCacheClock(func() time.Time { return now })
+		f := newHomeFixture(t, s, 1)
+		f.page(t, 0)
+		if _, err := rawDB(s).NewRaw(`UPDATE statuses SET content = 'elsewhere' WHERE id = ?`, f.ids[0]).Exec(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := f.page(t, 0); got[0].Content == "elsewhere" {
+			t.Fatal("the row was not cached; the test shows nothing")
+		}
+		now = now.Add(storage.DefaultReadCacheTTL)
+		if got, _ := f.page(t, 0); got[0].Content != "elsewhere" {
+			t.Error("another process's write is not seen after the TTL")
+		}
+	})
+}
+
+// TestStatusCacheBound: the cache keeps within its size bound, dropping
+// rows, and pages stay whole and in order.
+func TestStatusCacheBound(t *testing.T) {
+	const limit = 8 << 10
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		f := newHomeFixture(t, s, 30) // about 550 bytes each: 30 do not fit
+		for range 3 {
+			got, _ := f.page(t, 0)
+			if len(got) != 30 {
+				t.Fatalf("page of %d", len(got))
+			}
+			for i := range got {
+				if got[i].ID != f.ids[len(f.ids)-1-i] {
+					t.Fatalf("row %d is %d", i, got[i].ID)
+				}
+			}
+			rows, size := s.CachedStatuses()
+			if size > limit || rows == 0 || rows >= 30 {
+				t.Errorf("cache holds %d rows, %d bytes; bound %d", rows, size, limit)
+			}
+		}
+	}, func(c *storage.Config) { c.StatusCacheBytes = limit })
+}
