@@ -168,13 +168,13 @@ func (s *Store) exclusiveListMembers(ctx context.Context, ownerID int64) (map[in
 // with replies kept by the list's replies policy — a member's replies to
 // themself and to the owner always, to accounts the owner follows under
 // "followed", to other members under "list", no others under "none".
-// Callers still check visibility for the owner.
+// Callers still check visibility for the owner. The statement reads the
+// IDs; the rows come from statusesInOrder.
 func (s *Store) ListStatuses(ctx context.Context, l *List, visibilities []string, p Page) ([]Status, error) {
-	var out []Status
 	if len(visibilities) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	q := s.idb.NewSelect().Model(&out).
+	q := s.idb.NewSelect().Model((*Status)(nil)).Column("id").
 		Where("account_id IN (SELECT account_id FROM list_accounts WHERE list_id = ?)", l.ID).
 		Where("deleted_at IS NULL").Where("visibility IN (?)", bun.In(visibilities)).
 		Where("account_id NOT IN (SELECT id FROM accounts WHERE suspended_at IS NOT NULL)")
@@ -187,7 +187,12 @@ func (s *Store) ListStatuses(ctx context.Context, l *List, visibilities []string
 	default:
 		q = q.Where("("+replies+")", l.AccountID)
 	}
-	if err := p.apply(q, "id").Scan(ctx); err != nil {
+	var ids []int64
+	if err := p.apply(q, "id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("storage: list statuses: %w", classify(err))
+	}
+	out, err := s.statusesInOrder(ctx, ids)
+	if err != nil {
 		return nil, fmt.Errorf("storage: list statuses: %w", classify(err))
 	}
 	return finish(p, out), nil

@@ -278,9 +278,9 @@ type PublicFilter struct {
 
 // PublicStatuses returns public statuses, newest first, that are neither
 // boosts nor replies to other accounts, as Mastodon's public timelines do.
+// Its statement reads the IDs; the rows come from statusesInOrder.
 func (s *Store) PublicStatuses(ctx context.Context, f PublicFilter, p Page) ([]Status, error) {
-	var out []Status
-	q := s.idb.NewSelect().Model(&out).
+	q := s.idb.NewSelect().Model((*Status)(nil)).Column("id").
 		Where("visibility = 'public'").Where("deleted_at IS NULL").Where("reblog_of_id IS NULL").
 		Where("(in_reply_to_id IS NULL OR in_reply_to_account_id = account_id)").
 		Where("account_id NOT IN (SELECT id FROM accounts WHERE suspended_at IS NOT NULL)")
@@ -293,7 +293,12 @@ func (s *Store) PublicStatuses(ctx context.Context, f PublicFilter, p Page) ([]S
 	if f.RemoteOnly {
 		q = q.Where("local = FALSE")
 	}
-	if err := p.apply(q, "id").Scan(ctx); err != nil {
+	var ids []int64
+	if err := p.apply(q, "id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("storage: public statuses: %w", classify(err))
+	}
+	out, err := s.statusesInOrder(ctx, ids)
+	if err != nil {
 		return nil, fmt.Errorf("storage: public statuses: %w", classify(err))
 	}
 	return finish(p, out), nil
@@ -311,13 +316,13 @@ type AccountStatusFilter struct {
 	Tagged string
 }
 
-// AccountStatuses returns an account's statuses, newest first.
+// AccountStatuses returns an account's statuses, newest first. Its
+// statement reads the IDs; the rows come from statusesInOrder.
 func (s *Store) AccountStatuses(ctx context.Context, accountID int64, f AccountStatusFilter, p Page) ([]Status, error) {
-	var out []Status
 	if len(f.Visibilities) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	q := s.idb.NewSelect().Model(&out).
+	q := s.idb.NewSelect().Model((*Status)(nil)).Column("id").
 		Where("account_id = ?", accountID).Where("deleted_at IS NULL").
 		Where("visibility IN (?)", bun.In(f.Visibilities))
 	if f.ExcludeReplies {
@@ -332,7 +337,12 @@ func (s *Store) AccountStatuses(ctx context.Context, accountID int64, f AccountS
 	if f.Tagged != "" {
 		q = q.Where("id IN (SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE t.name = ?)", strings.ToLower(f.Tagged))
 	}
-	if err := p.apply(q, "id").Scan(ctx); err != nil {
+	var ids []int64
+	if err := p.apply(q, "id").Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("storage: account statuses: %w", classify(err))
+	}
+	out, err := s.statusesInOrder(ctx, ids)
+	if err != nil {
 		return nil, fmt.Errorf("storage: account statuses: %w", classify(err))
 	}
 	return finish(p, out), nil

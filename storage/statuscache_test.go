@@ -275,3 +275,61 @@ func TestStatusCacheBound(t *testing.T) {
 		}
 	}, func(c *storage.Config) { c.StatusCacheBytes = limit })
 }
+
+// TestStatusCacheTimelines: the public, account and list timelines read
+// their rows as the home feed does: a repeated page sends only its ID
+// statement (no column but the ID), and an edit is seen by the next page of each.
+func TestStatusCacheTimelines(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		f := newHomeFixture(t, s, 3)
+		l := &storage.List{AccountID: f.reader.ID, Title: "colleagues", RepliesPolicy: "list"}
+		if err := s.InsertList(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddListMembers(ctx, l.ID, []storage.ListMember{{AccountID: f.auth.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		all := []string{"public", "unlisted", "private", "direct"}
+		for _, tl := range []struct {
+			name string
+			read func() ([]storage.Status, error)
+		}{
+			{"public", func() ([]storage.Status, error) {
+				return s.PublicStatuses(ctx, storage.PublicFilter{}, storage.Page{Limit: 40})
+			}},
+			{"account", func() ([]storage.Status, error) {
+				return s.AccountStatuses(ctx, f.auth.ID, storage.AccountStatusFilter{Visibilities: all}, storage.Page{Limit: 40})
+			}},
+			{"list", func() ([]storage.Status, error) {
+				return s.ListStatuses(ctx, l, all, storage.Page{Limit: 40})
+			}},
+		} {
+			read := func() ([]storage.Status, []string) {
+				t.Helper()
+				f.mu.Lock()
+				f.sent = nil
+				f.mu.Unlock()
+				got, err := tl.read()
+				if err != nil {
+					t.Fatalf("%s: %v", tl.name, err)
+				}
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				return got, f.sent
+			}
+			read()
+			got, sent := read()
+			if len(got) != 3 || got[0].ID != f.ids[2] || got[2].ID != f.ids[0] || len(sent) != 1 || strings.Contains(sent[0], "content") {
+				t.Errorf("%s: cached page %d rows, sent %q", tl.name, len(got), sent)
+			}
+			content := "<p>edited for " + tl.name + "</p>"
+			if err := s.EditStatus(ctx, f.ids[1], storage.StatusEdit{Content: content, EditedAt: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := read(); find(got, f.ids[1]).Content != content {
+				t.Errorf("%s: the edit is not seen by the next page", tl.name)
+			}
+		}
+	})
+}

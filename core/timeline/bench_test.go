@@ -55,6 +55,38 @@ func BenchmarkHomeTimeline(b *testing.B) {
 	}
 }
 
+// BenchmarkTimelines reads a 40-status page of the public timeline and
+// of one author's statuses (as a follower sees them), over the statuses
+// of BenchmarkHomeTimeline's 10k seed, on both databases.
+func BenchmarkTimelines(b *testing.B) {
+	for _, d := range []storage.Dialect{storage.SQLite, storage.Postgres} {
+		b.Run(string(d), func(b *testing.B) {
+			ctx := context.Background()
+			s := storagetest.Open(b, d)
+			reader, _ := seed(b, s, 10_000)
+			author, err := s.AccountByUsername(ctx, "author7", "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			tl := timeline.New(s, profile.New(s, instance.Config{Domain: "rounds.example", Protocol: "https"}))
+			b.Run("public", func(b *testing.B) {
+				for b.Loop() {
+					if res, err := tl.Public(ctx, reader, storage.PublicFilter{}, storage.Page{Limit: 40}); err != nil || len(res.Statuses) != 40 {
+						b.Fatal(len(res.Statuses), err)
+					}
+				}
+			})
+			b.Run("account", func(b *testing.B) {
+				for b.Loop() {
+					if res, err := tl.Account(ctx, reader, author.ID, timeline.AccountFilter{}, storage.Page{Limit: 40}); err != nil || len(res.Statuses) != 40 {
+						b.Fatal(len(res.Statuses), err)
+					}
+				}
+			})
+		})
+	}
+}
+
 // seed makes 50 authors, a reader following them all, n statuses spread
 // over the authors with the reader's home feed rows, and a second reader
 // with the same feed. It writes rows in bulk so that seeding stays quick.
