@@ -96,10 +96,11 @@ func (s *Store) statusesInOrder(ctx context.Context, ids []int64) ([]Status, err
 	c := s.statusRows()
 	var miss []int64
 	var gen uint64
+	var now time.Time
 	if c == nil {
 		miss = ids
 	} else {
-		now := s.cache.now()
+		now = s.cache.now()
 		gen = c.gen.Load()
 		found := 0
 		c.mu.RLock()
@@ -137,7 +138,8 @@ func (s *Store) statusesInOrder(ctx context.Context, ids []int64) ([]Status, err
 		byID[loaded[i].ID] = &loaded[i]
 	}
 	if c != nil {
-		c.keep(loaded, gen, s.cache.now().Truncate(s.cache.ttl).Add(s.cache.ttl))
+		// The window is the one the lookup was made in, before the read.
+		c.keep(loaded, gen, now.Truncate(s.cache.ttl).Add(s.cache.ttl))
 	}
 	kept := out[:0]
 	for i, id := range ids {
