@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/conversation"
+	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
@@ -17,16 +18,6 @@ import (
 type embedded struct {
 	src profile.Account
 	dst *Account
-}
-
-// statusAccounts lists the accounts rendered in out from sts: each
-// author, and each boosted status's author.
-func statusAccounts(sts []timeline.Status, out []Status) []embedded {
-	accts := make([]embedded, 0, len(sts))
-	for i := range sts {
-		accts = append(accts, statusEmbedded(&sts[i], &out[i])...)
-	}
-	return accts
 }
 
 // statusEmbedded pairs the accounts of one status with where out shows
@@ -70,15 +61,33 @@ func (h *Handler) widen(c *gin.Context, accts []embedded) error {
 	return nil
 }
 
-// statusesFor renders sts for the request's viewer (h.statuses, then
-// widen). It reports false after answering with an error.
+// statusesFor renders sts for the request's viewer: each account with
+// the profile fields and Account.rounds the viewer may see, as widen
+// gives them, through the cache of rendered accounts (accountView). The
+// viewer is looked up only when an account has a professional profile.
+// It reports false after answering with an error.
 func (h *Handler) statusesFor(c *gin.Context, sts []timeline.Status) ([]Status, bool) {
-	out := h.statuses(sts, viewer(c))
-	if err := h.widen(c, statusAccounts(sts, out)); err != nil {
-		h.fail(c, err)
-		return nil, false
+	view := accountView{h: h, v: credential.Anonymous()}
+	if viewer(c) != nil {
+		var owners []int64
+		for i := range sts {
+			if sts[i].Account.Card != nil {
+				owners = append(owners, sts[i].Account.ID)
+			}
+			if r := sts[i].Reblog; r != nil && r.Account.Card != nil {
+				owners = append(owners, r.Account.ID)
+			}
+		}
+		if len(owners) > 0 {
+			v, err := h.requestViewer(c, owners)
+			if err != nil {
+				h.fail(c, err)
+				return nil, false
+			}
+			view.v = v
+		}
 	}
-	return out, true
+	return h.statuses(sts, viewer(c), view.render), true
 }
 
 // statusFor is statusesFor for one status.
