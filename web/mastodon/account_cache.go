@@ -28,7 +28,7 @@ const accountCacheMax = 10_000
 // changed has a different Sight, which misses too.
 type accountCache struct {
 	mu      sync.RWMutex
-	entries map[accountKey]accountEntry
+	entries map[accountKey]*accountEntry
 }
 
 // accountKey names one rendering: an account as a Sight lets it be seen.
@@ -47,7 +47,7 @@ type accountEntry struct {
 }
 
 func newAccountCache() *accountCache {
-	return &accountCache{entries: map[accountKey]accountEntry{}}
+	return &accountCache{entries: map[accountKey]*accountEntry{}}
 }
 
 // from reports whether e was built from a.
@@ -81,7 +81,7 @@ func (r accountView) render(a profile.Account) Account {
 	if len(c.entries) >= accountCacheMax {
 		clear(c.entries)
 	}
-	c.entries[key] = accountEntry{acct: a.Account, extras: a.Extras, card: a.Card, stats: a.Stats, out: out}
+	c.entries[key] = &accountEntry{acct: a.Account, extras: a.Extras, card: a.Card, stats: a.Stats, out: out}
 	c.mu.Unlock()
 	return out
 }

@@ -56,13 +56,23 @@ type seen struct {
 // ownerOn reads path as u and returns what it showed of the owner.
 func (w *accountCacheWorld) ownerOn(t *testing.T, u *user, path string) seen {
 	t.Helper()
+	// A page of statuses or of notifications (with their statuses).
 	var page []struct {
 		Account proAccount `json:"account"`
+		Status  *struct {
+			Account proAccount `json:"account"`
+		} `json:"status"`
 	}
 	get(t, w.srv, u, path, 200, &page)
+	var accts []proAccount
+	for _, e := range page {
+		accts = append(accts, e.Account)
+		if e.Status != nil {
+			accts = append(accts, e.Status.Account)
+		}
+	}
 	var out seen
-	for _, st := range page {
-		a := st.Account
+	for _, a := range accts {
 		if a.ID != idStr(w.owner.ID) {
 			continue
 		}
@@ -177,6 +187,25 @@ func TestAccountCacheVerificationRevoked(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.expect(t, "follower of an author no longer verified", w.follower, home, seen{shown: true, public: true, followers: true})
+	})
+}
+
+// Notifications show the notifying account as each reader may see it,
+// and an audience narrowed is seen by the very next read.
+func TestAccountCacheNotifications(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		w := newAccountCacheWorld(t, s)
+		post(t, w.owner, map[string]any{"status": "@follower @doc @stranger handover at six", "visibility": "public"})
+		const notes = "/api/v1/notifications?types[]=mention"
+		for range 2 {
+			w.expect(t, "follower", w.follower, notes, seen{shown: true, public: true, followers: true, verify: true})
+			w.expect(t, "physician", w.doc, notes, seen{shown: true, public: true, followers: true, doctors: true, verify: true})
+			w.expect(t, "stranger", w.strange, notes, seen{shown: true, public: true, verify: true})
+		}
+		patchJSON(t, w.owner, "/api/v1/rounds/profile", map[string]any{
+			"audiences": map[string]string{"department": "only_me"},
+		}, 200, nil)
+		w.expect(t, "physician after narrowing", w.doc, notes, seen{shown: true, public: true, followers: true, verify: true})
 	})
 }
 

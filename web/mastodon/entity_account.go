@@ -120,8 +120,8 @@ type Source struct {
 }
 
 // account renders an account with its counts, its fields and
-// Account.rounds as the public sees them (handlers widen them for their
-// viewer: accountFor, widen, accountView).
+// Account.rounds as the public sees them (accountFor and viewFor render
+// them for the request's viewer).
 func (h *Handler) account(a profile.Account) Account {
 	return h.accountAs(a, credential.Anonymous())
 }
