@@ -10,7 +10,7 @@ import (
 
 // accountCacheMax bounds the rendered Accounts kept; when it is full the
 // cache is emptied (a miss costs one render).
-const accountCacheMax = 10_000
+const accountCacheMax = 4096
 
 // accountCache keeps the Account entities rendered inside statuses, per
 // account and per Sight (what the viewer may see of its professional

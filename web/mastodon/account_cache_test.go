@@ -2,6 +2,10 @@ package mastodon_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/rounds-md/rounds/core/credential"
@@ -56,6 +60,30 @@ type seen struct {
 // ownerOn reads path as u and returns what it showed of the owner.
 func (w *accountCacheWorld) ownerOn(t *testing.T, u *user, path string) seen {
 	t.Helper()
+	out, err := w.read(u, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// read is ownerOn without a test, for other goroutines.
+func (w *accountCacheWorld) read(u *user, path string) (seen, error) {
+	req, err := http.NewRequest(http.MethodGet, w.srv.URL+path, nil)
+	if err != nil {
+		return seen{}, err
+	}
+	if u != nil {
+		req.Header.Set("Authorization", "Bearer "+u.token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return seen{}, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return seen{}, fmt.Errorf("GET %s: %s", path, res.Status)
+	}
 	// A page of statuses or of notifications (with their statuses).
 	var page []struct {
 		Account proAccount `json:"account"`
@@ -63,7 +91,9 @@ func (w *accountCacheWorld) ownerOn(t *testing.T, u *user, path string) seen {
 			Account proAccount `json:"account"`
 		} `json:"status"`
 	}
-	get(t, w.srv, u, path, 200, &page)
+	if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
+		return seen{}, fmt.Errorf("GET %s: %w", path, err)
+	}
 	var accts []proAccount
 	for _, e := range page {
 		accts = append(accts, e.Account)
@@ -80,15 +110,15 @@ func (w *accountCacheWorld) ownerOn(t *testing.T, u *user, path string) seen {
 		_, fol := a.field(fieldFollowers)
 		_, doc := a.field(fieldDoctors)
 		if (a.Rounds.Profile["institution"] != nil) != fol || (a.Rounds.Profile["department"] != nil) != doc {
-			t.Fatalf("%s: fields %v and rounds.profile %v disagree", path, a.fieldNames(), keys(a.Rounds.Profile))
+			return seen{}, fmt.Errorf("GET %s: fields %v and rounds.profile %v disagree", path, a.fieldNames(), keys(a.Rounds.Profile))
 		}
 		got := seen{shown: true, public: pub, followers: fol, doctors: doc, verify: a.Rounds.Verification != nil}
 		if out.shown && out != got {
-			t.Fatalf("%s: the owner's statuses show %+v and %+v", path, out, got)
+			return seen{}, fmt.Errorf("GET %s: the owner's statuses show %+v and %+v", path, out, got)
 		}
 		out = got
 	}
-	return out
+	return out, nil
 }
 
 // home and ownStatuses are the two pages the tests read: the home
@@ -129,6 +159,37 @@ func TestAccountCacheAudiencesInTurn(t *testing.T) {
 			w.expect(t, "physician", w.doc, w.ownStatuses(), doc)
 			w.expect(t, "owner", w.owner, w.ownStatuses(), own)
 		}
+	})
+}
+
+// Readers in different audiences reading the same author at the same
+// time each get their own audience's fields (run with -race).
+func TestAccountCacheConcurrentAudiences(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		w := newAccountCacheWorld(t, s)
+		readers := []struct {
+			who  string
+			u    *user
+			want seen
+		}{
+			{"follower", w.follower, seen{shown: true, public: true, followers: true, verify: true}},
+			{"physician", w.doc, seen{shown: true, public: true, followers: true, doctors: true, verify: true}},
+			{"stranger", w.strange, seen{shown: true, public: true, verify: true}},
+			{"owner", w.owner, seen{shown: true, public: true, followers: true, doctors: true, verify: true}},
+		}
+		var wg sync.WaitGroup
+		for _, r := range readers {
+			wg.Go(func() {
+				for range 10 {
+					got, err := w.read(r.u, w.ownStatuses())
+					if err != nil || got != r.want {
+						t.Errorf("%s: %+v (%v), want %+v", r.who, got, err, r.want)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
 	})
 }
 
