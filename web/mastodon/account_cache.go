@@ -8,24 +8,29 @@ import (
 	"github.com/rounds-md/rounds/storage"
 )
 
-// accountCacheMax bounds the rendered Accounts kept; when it is full the
-// cache is emptied (a miss costs one render).
+// accountCacheMax bounds the rendered Accounts kept (an entry also keeps
+// the rows it was built from alive); when it is full the cache is
+// emptied (a miss costs one render).
 const accountCacheMax = 4096
 
-// accountCache keeps the Account entities rendered inside statuses, per
-// account and per Sight (what the viewer may see of its professional
-// profile, which credential.See decides for every request from the
-// viewer's current ties), so that a page does not build the same
-// author's entity again for every reader in the same audience.
+// accountCache keeps the Account entities rendered inside lists of
+// statuses, notifications and accounts (viewFor), per account and per
+// Sight: what the viewer may see of its professional profile, which
+// credential.See decides on every request from the viewer's current ties
+// and verification, with the rule that filters the fields. So a page does
+// not build the same author's entity again for every reader in the same
+// audience; the cache only skips building, never deciding.
 //
 // An entry is served only for the very inputs it was built from: the
-// same account row, extras and card (the same pointers, which
-// profile.LoadIDs shares, unchanged, only while the read cache's stamp
-// holds) and the same counters. Whatever changes them (a profile edit,
-// an audience narrowed, a verification revoked, a suspension, a new
-// post) gives the next page new values, which miss. So an entry is never
-// staler than what the page was loaded from, and a viewer whose ties
-// changed has a different Sight, which misses too.
+// same account row, extras and card (the same pointers: profile.LoadIDs
+// shares them, unchanged, only while the read cache's stamp holds; every
+// other load makes new ones) and the same counters. Whatever changes them
+// (a profile edit, an audience narrowed, a verification revoked, a
+// suspension, a new post) gives the next page new values, which miss. So
+// an entry is never staler than the rows the page was built from, and a
+// viewer whose ties changed has another Sight, which misses too. The
+// entity is shared by the answers it is served in: nothing may change it
+// after rendering.
 type accountCache struct {
 	mu      sync.RWMutex
 	entries map[accountKey]*accountEntry
