@@ -438,3 +438,10 @@ func (s *Store) Current(st ReadStamp) bool {
 	}
 	return true
 }
+
+// Equal reports whether st and o mark the same state of the read cache:
+// the same generations in the same TTL window. Two stamps taken with no
+// write between them in one window are equal.
+func (st ReadStamp) Equal(o ReadStamp) bool {
+	return st.gens == o.gens && st.expires.Equal(o.expires)
+}

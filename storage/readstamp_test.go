@@ -9,10 +9,10 @@ import (
 	"github.com/rounds-md/rounds/storage/storagetest"
 )
 
-// TestReadStamp: a stamp stays current until this Store writes a table
-// the read cache depends on (directly or in a transaction, again when it
-// ends) or its TTL window ends; a transaction, or a Store without a
-// cache, gives none.
+// TestReadStamp: a stamp stays current (and equal to a new one) until
+// this Store writes a table the read cache depends on (directly or in a
+// transaction, again when it ends) or its TTL window ends; a
+// transaction, or a Store without a cache, gives none.
 func TestReadStamp(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
@@ -35,12 +35,18 @@ func TestReadStamp(t *testing.T) {
 		if !s.Current(st) {
 			t.Fatal("a fresh stamp is not current")
 		}
+		if !stamp().Equal(st) {
+			t.Error("two stamps with no write between them are not Equal")
+		}
 		at := time.Now().UTC()
 		if err := s.SetSuspended(ctx, a.ID, &at); err != nil {
 			t.Fatal(err)
 		}
 		if s.Current(st) {
 			t.Error("a stamp is current after a write to accounts")
+		}
+		if stamp().Equal(st) {
+			t.Error("stamps before and after a write to accounts are Equal")
 		}
 
 		st = stamp()

@@ -75,18 +75,49 @@ type Shown struct {
 	specialty string
 }
 
-// Show filters a card for a viewer: a field is shown when it holds a
-// value and visibility.MaySeeField lets the viewer see its audience.
-func Show(c *Card, v Viewer) Shown {
-	out := Shown{AccountID: c.AccountID, Verification: c.Verification}
+// Sight is what one viewer may see of one card: which of its fields and
+// whether its verification. It is everything Show decides for the
+// viewer, so two viewers with the same Sight of a card are shown the
+// same thing (a rendering may be kept per card and Sight).
+type Sight uint32
+
+// sightVerification marks a shown verification; bit i below it marks
+// Fields[i].
+const sightVerification Sight = 1 << 31
+
+// See decides what v may see of c: a field when it holds a value and
+// visibility.MaySeeField lets the viewer see its audience; the
+// verification unless a block stands between them.
+func See(c *Card, v Viewer) Sight {
+	var s Sight
 	fv := v.For(c.AccountID)
-	if fv.BlockedBy[c.AccountID] || fv.Blocking[c.AccountID] {
-		out.Verification = nil // a block hides the whole profile
+	if c.Verification != nil && !fv.BlockedBy[c.AccountID] && !fv.Blocking[c.AccountID] {
+		s |= sightVerification // a block hides the whole profile
+	}
+	p := c.Profile
+	for i, f := range Fields {
+		if p.Set(f) && visibility.MaySeeField(fv, c.AccountID, p.AudienceOf(f)) {
+			s |= 1 << i
+		}
+	}
+	return s
+}
+
+// Show filters a card for a viewer: what See decides, applied.
+func Show(c *Card, v Viewer) Shown {
+	return showSight(c, See(c, v))
+}
+
+// showSight filters a card to what sight (from See) lets through.
+func showSight(c *Card, sight Sight) Shown {
+	out := Shown{AccountID: c.AccountID}
+	if sight&sightVerification != 0 {
+		out.Verification = c.Verification
 	}
 	p := c.Profile
 	out.specialty = p.Specialty
-	for _, f := range Fields {
-		if !p.Set(f) || !visibility.MaySeeField(fv, c.AccountID, p.AudienceOf(f)) {
+	for i, f := range Fields {
+		if sight&(1<<i) == 0 {
 			continue
 		}
 		out.Visible = append(out.Visible, f)

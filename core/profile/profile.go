@@ -30,11 +30,13 @@ type Service struct {
 	inst  instance.Config
 	// resolver finds unknown remote accounts (WithResolver).
 	resolver AcctResolver
+	// loaded keeps what LoadIDs read while the read cache's stamp holds.
+	loaded *loaded
 }
 
 // New returns a Service.
 func New(store *storage.Store, inst instance.Config) *Service {
-	return &Service{store: store, inst: inst}
+	return &Service{store: store, inst: inst, loaded: &loaded{store: store}}
 }
 
 // Shown reports whether an account may be shown through the API at all:
@@ -121,8 +123,33 @@ func (s *Service) Load(ctx context.Context, accts []*storage.Account) ([]Account
 	return out, nil
 }
 
-// LoadIDs loads the shown accounts among ids, keyed by ID.
+// LoadIDs loads the shown accounts among ids, keyed by ID. What the
+// accounts point to (the row, extras and card) may be shared with other
+// callers for as long as the read cache's stamp holds: read it, never
+// change it.
 func (s *Service) LoadIDs(ctx context.Context, ids []int64) (map[int64]Account, error) {
+	st, ok := s.store.ReadStamp()
+	if !ok {
+		return s.loadIDs(ctx, ids)
+	}
+	out := make(map[int64]Account, len(ids))
+	miss := s.loaded.get(st, ids, out)
+	if len(miss) == 0 {
+		return out, nil
+	}
+	found, err := s.loadIDs(ctx, miss)
+	if err != nil {
+		return nil, err
+	}
+	s.loaded.put(st, miss, found)
+	for id, a := range found {
+		out[id] = a
+	}
+	return out, nil
+}
+
+// loadIDs is LoadIDs from the Store.
+func (s *Service) loadIDs(ctx context.Context, ids []int64) (map[int64]Account, error) {
 	m, err := s.store.AccountsByIDs(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("profile: %w", err)

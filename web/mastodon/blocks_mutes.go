@@ -9,6 +9,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/follow"
+	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
@@ -65,15 +66,18 @@ func (x *more) mutes(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	out := make([]MutedAccount, len(ms))
-	accts := make([]embedded, len(ms))
-	for i, m := range ms {
-		out[i] = MutedAccount{Account: x.account(m.Account), MuteExpiresAt: timePtr(m.ExpiresAt)}
-		accts[i] = embedded{m.Account, &out[i].Account}
+	accts := make([]*profile.Account, len(ms))
+	for i := range ms {
+		accts[i] = &ms[i].Account
 	}
-	if err := x.widen(c, accts); err != nil {
+	view, err := x.viewFor(c, accts)
+	if err != nil {
 		x.fail(c, err)
 		return
+	}
+	out := make([]MutedAccount, len(ms))
+	for i, m := range ms {
+		out[i] = MutedAccount{Account: view.render(m.Account), MuteExpiresAt: timePtr(m.ExpiresAt)}
 	}
 	if len(ms) > 0 {
 		x.setLink(c, ms[len(ms)-1].Cursor, ms[0].Cursor)

@@ -119,8 +119,16 @@ type Source struct {
 	QuotePolicy         string        `json:"quote_policy"`
 }
 
-// account renders an account with its counts.
+// account renders an account with its counts, its fields and
+// Account.rounds as the public sees them (accountFor and viewFor render
+// them for the request's viewer).
 func (h *Handler) account(a profile.Account) Account {
+	return h.accountAs(a, credential.Anonymous())
+}
+
+// accountAs renders an account with its counts, its fields and
+// Account.rounds as viewer v may see them.
+func (h *Handler) accountAs(a profile.Account, v credential.Viewer) Account {
 	out := Account{
 		ID: strconv.FormatInt(a.ID, 10), Username: a.Username, Acct: a.Username,
 		DisplayName: a.DisplayName, Locked: a.Locked,
@@ -154,9 +162,7 @@ func (h *Handler) account(a profile.Account) Account {
 		out.Note = a.Note // remote notes arrive as sanitised HTML
 	}
 	h.images(&out, a)
-	// This is what the public sees; handlers widen it for their viewer
-	// (accountFor, widen).
-	out.Fields, out.Rounds = h.professional(a, credential.Anonymous())
+	out.Fields, out.Rounds = h.professional(a, v)
 	return out
 }
 

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/rounds-md/rounds/core/conversation"
+	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -17,7 +18,13 @@ type Conversation struct {
 	LastStatus *Status   `json:"last_status"`
 }
 
-func (h *Handler) conversation(cv conversation.Conversation, viewer *storage.Account) Conversation {
-	st := h.status(cv.LastStatus, viewer)
-	return Conversation{ID: strconv.FormatInt(cv.ID, 10), Unread: cv.Unread, Accounts: h.accounts(cv.Accounts), LastStatus: &st}
+// conversation renders a conversation for viewer, its accounts with
+// account.
+func (h *Handler) conversation(cv conversation.Conversation, viewer *storage.Account, account func(profile.Account) Account) Conversation {
+	st := h.statusWith(cv.LastStatus, viewer, account)
+	accts := make([]Account, len(cv.Accounts))
+	for i, a := range cv.Accounts {
+		accts[i] = account(a)
+	}
+	return Conversation{ID: strconv.FormatInt(cv.ID, 10), Unread: cv.Unread, Accounts: accts, LastStatus: &st}
 }

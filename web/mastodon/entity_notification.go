@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -20,15 +21,17 @@ type Notification struct {
 	Report *Report `json:"report,omitempty"`
 }
 
-func (h *Handler) notification(it notify.Item, viewer *storage.Account) Notification {
+// notification renders a notification for viewer, its accounts with
+// account.
+func (h *Handler) notification(it notify.Item, viewer *storage.Account, account func(profile.Account) Account) Notification {
 	id := strconv.FormatInt(it.ID, 10)
-	out := Notification{ID: id, Type: it.Type, CreatedAt: Time(it.CreatedAt), GroupKey: "ungrouped-" + id, Account: h.account(it.Account)}
+	out := Notification{ID: id, Type: it.Type, CreatedAt: Time(it.CreatedAt), GroupKey: "ungrouped-" + id, Account: account(it.Account)}
 	if it.Status != nil {
-		st := h.status(*it.Status, viewer)
+		st := h.statusWith(*it.Status, viewer, account)
 		out.Status = &st
 	}
 	if it.Report != nil {
-		r := h.report(*it.Report)
+		r := h.report(*it.Report, account)
 		out.Report = &r
 	}
 	return out

@@ -165,7 +165,7 @@ func (h *Handler) requestViewer(c *gin.Context, owners []int64) (credential.View
 
 // accountFor renders an account for the request's viewer: its fields and
 // Account.rounds as the viewer's audience allows (h.account renders
-// them for the anonymous audience; widen does the same for accounts
+// them for the anonymous audience; viewFor does the same for accounts
 // embedded in statuses, notifications and lists). The answer is marked
 // private to caches when it shows more than the public sees.
 func (h *Handler) accountFor(c *gin.Context, a profile.Account) (Account, error) {
@@ -188,8 +188,7 @@ func (h *Handler) accountsFor(c *gin.Context, as []profile.Account) ([]Account, 
 	}
 	out := make([]Account, len(as))
 	for i, a := range as {
-		out[i] = h.account(a)
-		out[i].Fields, out[i].Rounds = h.professional(a, v)
+		out[i] = h.accountAs(a, v)
 	}
 	if viewer(c) != nil {
 		c.Header("Cache-Control", "private, no-store")

@@ -3,6 +3,7 @@ package mastodon
 import (
 	"strconv"
 
+	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/storage"
 )
@@ -74,12 +75,19 @@ type Context struct {
 	Descendants []Status `json:"descendants"`
 }
 
-// status renders a status for viewer (nil for anonymous).
+// status renders a status for viewer (nil for anonymous), with its
+// accounts as the public sees them.
 func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
+	return h.statusWith(st, viewer, h.account)
+}
+
+// statusWith renders a status for viewer (nil for anonymous), rendering
+// its author and its boosted status's author with account.
+func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, account func(profile.Account) Account) Status {
 	id := strconv.FormatInt(st.ID, 10)
 	out := Status{
 		ID: id, CreatedAt: Time(st.CreatedAt), EditedAt: timePtr(st.EditedAt),
-		Account: h.account(st.Account), Content: st.Content, Visibility: st.Visibility,
+		Account: account(st.Account), Content: st.Content, Visibility: st.Visibility,
 		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
 		MediaAttachments: h.statusMedia(st), Mentions: make([]Mention, 0, len(st.Mentions)),
 		Tags: make([]Tag, 0, len(st.Tags)), Emojis: []CustomEmoji{},
@@ -87,7 +95,7 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 		Language: st.Language,
 	}
 	if st.Reblog != nil {
-		r := h.status(*st.Reblog, viewer)
+		r := h.statusWith(*st.Reblog, viewer, account)
 		out.Reblog = &r
 	}
 	if st.Poll != nil {
@@ -150,11 +158,11 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 	return out
 }
 
-// statuses renders a list of statuses.
-func (h *Handler) statuses(sts []timeline.Status, viewer *storage.Account) []Status {
+// statuses renders a list of statuses, their accounts with account.
+func (h *Handler) statuses(sts []timeline.Status, viewer *storage.Account, account func(profile.Account) Account) []Status {
 	out := make([]Status, len(sts))
 	for i, st := range sts {
-		out[i] = h.status(st, viewer)
+		out[i] = h.statusWith(st, viewer, account)
 	}
 	return out
 }

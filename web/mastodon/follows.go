@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/follow"
+	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/jsonbody"
 )
@@ -100,15 +101,18 @@ func (h *Handler) accountList(load func(c *gin.Context, p storage.Page) ([]follo
 			h.fail(c, err)
 			return
 		}
-		out := make([]Account, len(entries))
-		accts := make([]embedded, len(entries))
-		for i, e := range entries {
-			out[i] = h.account(e.Account)
-			accts[i] = embedded{e.Account, &out[i]}
+		accts := make([]*profile.Account, len(entries))
+		for i := range entries {
+			accts[i] = &entries[i].Account
 		}
-		if err := h.widen(c, accts); err != nil {
+		view, err := h.viewFor(c, accts)
+		if err != nil {
 			h.fail(c, err)
 			return
+		}
+		out := make([]Account, len(entries))
+		for i, e := range entries {
+			out[i] = view.render(e.Account)
 		}
 		if len(entries) > 0 {
 			h.setLink(c, entries[len(entries)-1].Cursor, entries[0].Cursor)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/list"
+	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/jsonbody"
 )
@@ -139,15 +140,18 @@ func (x *p1) listAccounts(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	out := make([]Account, len(ms))
-	accts := make([]embedded, len(ms))
-	for i, m := range ms {
-		out[i] = x.account(m.Account)
-		accts[i] = embedded{m.Account, &out[i]}
+	accts := make([]*profile.Account, len(ms))
+	for i := range ms {
+		accts[i] = &ms[i].Account
 	}
-	if err := x.widen(c, accts); err != nil {
+	view, err := x.viewFor(c, accts)
+	if err != nil {
 		x.fail(c, err)
 		return
+	}
+	out := make([]Account, len(ms))
+	for i, m := range ms {
+		out[i] = view.render(m.Account)
 	}
 	if len(ms) > 0 && pg.Limit != allMembers {
 		x.setLink(c, ms[len(ms)-1].Cursor, ms[0].Cursor)

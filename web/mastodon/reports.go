@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/notify"
+	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/report"
 	"github.com/rounds-md/rounds/web/jsonbody"
 	"github.com/rounds-md/rounds/web/oauth"
@@ -27,9 +28,8 @@ type Report struct {
 	TargetAccount Account  `json:"target_account"`
 }
 
-// report renders r; its target account as the public sees it (widen
-// gives the viewer's view).
-func (h *Handler) report(r notify.Report) Report {
+// report renders r, its target account with account.
+func (h *Handler) report(r notify.Report, account func(profile.Account) Account) Report {
 	ids := []string{}
 	for _, id := range r.StatusIDList() {
 		ids = append(ids, strconv.FormatInt(id, 10))
@@ -37,7 +37,7 @@ func (h *Handler) report(r notify.Report) Report {
 	return Report{
 		ID: strconv.FormatInt(r.ID, 10), ActionTaken: r.ResolvedAt != nil, ActionTakenAt: timePtr(r.ResolvedAt),
 		Category: r.Category, Comment: r.Comment, Forwarded: r.Forwarded, CreatedAt: Time(r.CreatedAt),
-		StatusIDs: ids, TargetAccount: h.account(r.Target),
+		StatusIDs: ids, TargetAccount: account(r.Target),
 	}
 }
 
@@ -84,10 +84,10 @@ func (x *reports) file(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	out := x.report(*r)
-	if err := x.widen(c, []embedded{{r.Target, &out.TargetAccount}}); err != nil {
+	view, err := x.viewFor(c, []*profile.Account{&r.Target})
+	if err != nil {
 		x.fail(c, err)
 		return
 	}
-	jsonbody.Write(c, http.StatusOK, out)
+	jsonbody.Write(c, http.StatusOK, x.report(*r, view.render))
 }

@@ -18,6 +18,9 @@ type Handler struct {
 	pro *professional
 	// creds keeps rendered CredentialAccounts for verify_credentials.
 	creds *credentialCache
+	// accountViews keeps the Accounts rendered inside statuses
+	// (account_cache.go).
+	accountViews *accountCache
 	// missing are the default images' URLs, built once (entity_account.go).
 	missing missingImages
 }
@@ -26,7 +29,7 @@ type Handler struct {
 func New(svc *app.Services) *Handler {
 	return &Handler{
 		Services: svc, social: newSocial(svc), pro: newProfessional(svc), creds: newCredentialCache(svc.Store),
-		missing: newMissingImages(svc.Instance),
+		accountViews: newAccountCache(), missing: newMissingImages(svc.Instance),
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/post"
+	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
@@ -88,19 +89,22 @@ func (h *Handler) statusHistory(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	// The author as the viewer may see them, as in the status itself.
+	accts := make([]*profile.Account, len(vs))
+	for i := range vs {
+		accts[i] = &vs[i].Account
+	}
+	view, err := h.viewFor(c, accts)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	out := make([]StatusEdit, len(vs))
-	accts := make([]embedded, len(vs))
 	for i, v := range vs {
 		out[i] = StatusEdit{
 			Content: v.Content, SpoilerText: v.SpoilerText, Sensitive: v.Sensitive, CreatedAt: Time(v.CreatedAt),
-			Account: h.account(v.Account), MediaAttachments: h.mediaFor(v.Media, v.Visibility), Emojis: []CustomEmoji{},
+			Account: view.render(v.Account), MediaAttachments: h.mediaFor(v.Media, v.Visibility), Emojis: []CustomEmoji{},
 		}
-		accts[i] = embedded{v.Account, &out[i].Account}
-	}
-	// The author as the viewer may see them, as in the status itself.
-	if err := h.widen(c, accts); err != nil {
-		h.fail(c, err)
-		return
 	}
 	jsonbody.Write(c, http.StatusOK, out)
 }
