@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/storage/migrations"
 	"github.com/rounds-md/rounds/storage/storagetest"
+	"github.com/uptrace/bun/migrate"
 )
 
 // neverFlush keeps the background flusher waiting for the whole test, so
@@ -380,4 +382,40 @@ func TestBackgroundFlush(t *testing.T) {
 	if got := feedRows(t, ctx, s, ana.ID); !slices.Equal(got, []int64{p.ID}) {
 		t.Errorf("ana's feed rows = %v, want %v", got, []int64{p.ID})
 	}
+}
+
+// TestHomeFeedPendingMigration: taking migration 20261201010000 down
+// writes what is pending into the feeds before the table goes, and it
+// comes back up, on both databases.
+func TestHomeFeedPendingMigration(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		ana, ben, _, _ := pendingFixture(t, ctx, s)
+		st := &storage.Status{Local: true, AccountID: ben.ID, Text: "x", Content: "<p>x</p>", Visibility: "public"}
+		if err := s.InsertStatus(ctx, storage.NewStatus{Status: st}); err != nil {
+			t.Fatal(err)
+		}
+		db := rawDB(s)
+		if _, err := db.NewRaw(`INSERT INTO home_feed_pending (status_id, author_id) VALUES (?, ?)`, st.ID, ben.ID).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		migrator := migrate.NewMigrator(db, migrations.Migrations)
+		for _, m := range migrations.Migrations.Sorted() {
+			if m.Name != "20261201010000" {
+				continue
+			}
+			if err := m.Down(ctx, migrator, &m); err != nil {
+				t.Fatalf("down: %v", err)
+			}
+			if got := feedRows(t, ctx, s, ana.ID); !slices.Equal(got, []int64{st.ID}) {
+				t.Errorf("after down, ana's feed rows = %v, want %v", got, []int64{st.ID})
+			}
+			if err := m.Up(ctx, migrator, &m); err != nil {
+				t.Fatalf("up again: %v", err)
+			}
+			if n := pendingRows(t, ctx, s); n != 0 {
+				t.Errorf("%d pending rows after up, want none", n)
+			}
+		}
+	}, neverFlush)
 }
