@@ -56,6 +56,11 @@ func TestHomeFeedWrites(t *testing.T) {
 		}
 		feed := func(a *storage.Account) []int64 {
 			t.Helper()
+			// Read behind the Store's back: write the followers' rows
+			// that SQLite defers first (home_pending.go).
+			if err := s.FlushHomeFeeds(ctx); err != nil {
+				t.Fatal(err)
+			}
 			var ids []int64
 			if err := db.NewRaw(`SELECT status_id FROM home_feed WHERE account_id = ? ORDER BY status_id`, a.ID).Scan(ctx, &ids); err != nil {
 				t.Fatal(err)

@@ -49,6 +49,10 @@ func (s *Store) FanOutReblog(ctx context.Context, boost *Status, originalAuthorI
 	if boost.ReblogOfID != nil {
 		orig = *boost.ReblogOfID
 	}
+	// notRecentlyInHome reads the feeds.
+	if err := s.seeHomeFeeds(ctx); err != nil {
+		return fmt.Errorf("storage: fan out reblog: %w", err)
+	}
 	if _, err := s.idb.NewRaw(`INSERT INTO home_feed (account_id, status_id, author_id)
 		SELECT a.id, ?, ? FROM accounts a WHERE a.id = ? AND a.domain = '' AND `+notRecentlyInHome("a.id")+`
 		ON CONFLICT DO NOTHING`,

@@ -154,6 +154,7 @@ func (s *Store) DeleteStatus(ctx context.Context, id int64) error {
 		}
 		for _, q := range []string{
 			`DELETE FROM home_feed WHERE status_id = ?`,
+			`DELETE FROM home_feed_pending WHERE status_id = ?`,
 			`DELETE FROM notifications WHERE status_id = ?`,
 			`DELETE FROM idempotency_keys WHERE status_id = ?`,
 		} {

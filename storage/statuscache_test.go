@@ -70,6 +70,11 @@ func (f *homeFixture) post(t *testing.T, content string) int64 {
 // and returns it with the statements it sent.
 func (f *homeFixture) page(t *testing.T, maxID int64) ([]storage.Status, []string) {
 	t.Helper()
+	// Posts' deferred fan-out (SQLite) is flushed first, so that only
+	// the page's own statements are counted.
+	if err := f.s.FlushHomeFeeds(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	f.mu.Lock()
 	f.sent = nil
 	f.mu.Unlock()

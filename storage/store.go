@@ -34,6 +34,12 @@ type Config struct {
 	// (statuscache.go), which follows the read cache's TTL and is off
 	// with it; 0 means DefaultStatusCacheBytes, negative turns it off.
 	StatusCacheBytes int
+	// HomeFlushDelay is how long, on SQLite, the followers' home-feed
+	// rows of a post wait to be written together with those of the posts
+	// that follow it (home_pending.go); readers of the feeds never wait
+	// for it. 0 means DefaultHomeFlushDelay; negative flushes as soon as
+	// the previous flush has ended.
+	HomeFlushDelay time.Duration
 }
 
 // Dialect names the database engine behind a Store.
@@ -58,6 +64,9 @@ type Store struct {
 	// (writegate.go); nil on PostgreSQL and in a Store bound to a
 	// transaction.
 	writer *writeGate
+	// feeds runs the followers' deferred home-feed writes on SQLite
+	// (home_pending.go); nil on PostgreSQL.
+	feeds *homeFeeds
 }
 
 // Open connects to the database named by cfg and checks that it answers.
@@ -105,6 +114,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if dialect == SQLite {
 		st.file = sqlitePath(cfg.DSN)
 		st.writer = newWriteGate(db)
+		delay := cfg.HomeFlushDelay
+		if delay == 0 {
+			delay = DefaultHomeFlushDelay
+		}
+		st.feeds = newHomeFeeds(st, delay)
+		if err := st.recoverHomeFeeds(ctx); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
 	}
 	return st, nil
 }
@@ -186,10 +204,15 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // DB exposes the database/sql handle, for pool statistics.
 func (s *Store) DB() *sql.DB { return s.db.DB }
 
-// Close closes the connection pool.
+// Close writes the home-feed rows still pending (SQLite), then closes
+// the connection pool.
 func (s *Store) Close() error {
+	ferr := s.closeHomeFeeds(context.Background())
 	s.stmts.close()
-	return s.db.Close()
+	if err := s.db.Close(); err != nil {
+		return err
+	}
+	return ferr
 }
 
 // Ping checks that the database answers.
@@ -216,13 +239,13 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *Store
 	}
 	if s.cache == nil {
 		return run(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, stmts: s.stmts})
+			return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, stmts: s.stmts, feeds: s.feeds})
 		})
 	}
 	w := &txWrites{kinds: map[cacheKind]bool{}}
 	defer s.cache.ended(w)
 	ctx = context.WithValue(ctx, txWritesKey{}, w)
 	return run(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, cache: s.cache, stmts: s.stmts})
+		return fn(ctx, &Store{db: s.db, idb: tx, dialect: s.dialect, ids: s.ids, file: s.file, cache: s.cache, stmts: s.stmts, feeds: s.feeds})
 	})
 }

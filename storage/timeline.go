@@ -22,7 +22,13 @@ func (s *Store) FanOut(ctx context.Context, st *Status, toFollowers, notifyFollo
 		SELECT a.id, CAST(?0 AS BIGINT), CAST(?1 AS BIGINT) FROM accounts a
 		WHERE a.domain = '' AND a.id IN (SELECT CAST(?1 AS BIGINT)`
 	args := []any{st.ID, st.AccountID}
-	if toFollowers {
+	if toFollowers && s.feeds != nil {
+		// SQLite: the followers' rows are written by a flush
+		// (home_pending.go).
+		if err := s.deferFollowers(ctx, st); err != nil {
+			return err
+		}
+	} else if toFollowers {
 		q += ` UNION SELECT f.account_id FROM follows f WHERE f.target_account_id = CAST(?1 AS BIGINT)`
 	}
 	if len(recipients) > 0 {
@@ -97,6 +103,9 @@ func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]St
 	below, above := p.MaxID, max(p.SinceID, p.MinID)
 	if below <= 0 {
 		below = math.MaxInt64
+	}
+	if err := s.seeHomeFeeds(ctx); err != nil {
+		return nil, fmt.Errorf("storage: home: %w", err)
 	}
 	query := homeIDsDesc
 	if p.ascending() {
