@@ -338,3 +338,57 @@ func TestStatusCacheTimelines(t *testing.T) {
 		}
 	})
 }
+
+// TestHomeRefillsPastDeleted: a deleted status whose feed row is still
+// there (a deletion racing the read; DeleteStatus removes the rows) is
+// left out of the home page, and the page is filled from below it, so
+// that a short page still means the end of the feed and paging on from
+// the last status skips nothing.
+func TestHomeRefillsPastDeleted(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		f := newHomeFixture(t, s, 45)
+		f.page(t, 0) // cache the newest rows, so the deletions must reach the cache
+		deleted := map[int64]bool{}
+		for _, i := range []int{44, 30, 10, 9} {
+			id := f.ids[i]
+			deleted[id] = true
+			if err := s.Exec(ctx, `UPDATE statuses SET deleted_at = ? WHERE id = ?`, time.Now().UTC(), id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var want []int64
+		for i := len(f.ids) - 1; i >= 0; i-- {
+			if !deleted[f.ids[i]] {
+				want = append(want, f.ids[i])
+			}
+		}
+		var got []int64
+		page, _ := f.page(t, 0)
+		for _, st := range page {
+			got = append(got, st.ID)
+		}
+		if len(page) != 40 {
+			t.Fatalf("first page: %d statuses, want 40", len(page))
+		}
+		rest, err := s.HomeStatuses(ctx, f.reader.ID, storage.Page{Limit: 40, MaxID: got[len(got)-1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range rest {
+			got = append(got, st.ID)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("pages read %v\nwant %v", got, want)
+		}
+		// Oldest first (min_id) refills upwards the same way.
+		asc, err := s.HomeStatuses(ctx, f.reader.ID, storage.Page{Limit: 38, MinID: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(asc) != 38 || asc[0].ID != want[len(want)-38] || asc[37].ID != want[len(want)-1] {
+			t.Errorf("min_id page: %d statuses from %d to %d, want 38 from %d to %d",
+				len(asc), asc[0].ID, asc[len(asc)-1].ID, want[len(want)-38], want[len(want)-1])
+		}
+	})
+}

@@ -95,10 +95,15 @@ func (s *Store) RemoveFromHome(ctx context.Context, accountID, authorID int64, k
 }
 
 // HomeStatuses reads a page of accountID's home feed, newest first. Its
-// statement reads only the page's IDs (an index range scan on
-// (account_id, status_id) of home_feed, joined to statuses by primary
-// key to leave deleted ones out); the rows come from the status cache,
-// and those it lacks from one statement by ID (statusesInOrder).
+// statement reads only the page's IDs, from home_feed's (account_id,
+// status_id) key alone; the rows come from the status cache, and those it
+// lacks from one statement by ID (statusesInOrder), which is also where
+// deleted statuses are left out. Deleting a status removes its feed rows
+// in the same transaction (DeleteStatus, the removal of a remote account,
+// and the deferred fan-out skips deleted statuses), so a deleted status
+// is found in a feed only when a deletion races the read; then the page
+// is refilled from below the last ID read, so that a short page still
+// means the end of the feed.
 func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]Status, error) {
 	below, above := p.MaxID, max(p.SinceID, p.MinID)
 	if below <= 0 {
@@ -111,27 +116,51 @@ func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]St
 	if p.ascending() {
 		query = homeIDsAsc
 	}
-	rs, err := s.queryFixed(ctx, query, accountID, below, above, p.limit())
-	var ids []int64
-	if err == nil {
-		ids, err = scanIDs(rs)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("storage: home: %w", classify(err))
-	}
-	out, err := s.statusesInOrder(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("storage: home: %w", classify(err))
+	limit := p.limit()
+	var out []Status
+	for round := 0; round < homeRefills; round++ {
+		want := limit - len(out)
+		rs, err := s.queryFixed(ctx, query, accountID, below, above, want)
+		var ids []int64
+		if err == nil {
+			ids, err = scanIDs(rs)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("storage: home: %w", classify(err))
+		}
+		rows, err := s.statusesInOrder(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("storage: home: %w", classify(err))
+		}
+		if out == nil {
+			out = rows
+		} else {
+			out = append(out, rows...)
+		}
+		if len(ids) < want || len(rows) == len(ids) {
+			break
+		}
+		// Some IDs were of deleted statuses: read on past the last one.
+		if p.ascending() {
+			above = ids[len(ids)-1]
+		} else {
+			below = ids[len(ids)-1]
+		}
 	}
 	return finish(p, out), nil
 }
 
+// homeRefills bounds the statements of one home page when deleted
+// statuses' feed rows are met (HomeStatuses).
+const homeRefills = 4
+
 // The home feed's page of IDs, newest or (min_id) oldest first: ?0 the
-// reader, ?1 and ?2 the bounds (exclusive), ?3 the limit.
+// reader, ?1 and ?2 the bounds (exclusive), ?3 the limit. It reads
+// home_feed's primary key only: whether a status is deleted is decided
+// with its row (statusesInOrder).
 const (
-	homeIDsFrom = `SELECT h.status_id FROM home_feed AS h JOIN statuses AS status ON status.id = h.status_id
-		WHERE h.account_id = CAST(?0 AS BIGINT) AND status.deleted_at IS NULL
-			AND h.status_id < CAST(?1 AS BIGINT) AND h.status_id > CAST(?2 AS BIGINT)`
+	homeIDsFrom = `SELECT h.status_id FROM home_feed AS h
+		WHERE h.account_id = CAST(?0 AS BIGINT) AND h.status_id < CAST(?1 AS BIGINT) AND h.status_id > CAST(?2 AS BIGINT)`
 	homeIDsDesc = homeIDsFrom + ` ORDER BY h.status_id DESC LIMIT ?3`
 	homeIDsAsc  = homeIDsFrom + ` ORDER BY h.status_id ASC LIMIT ?3`
 )
