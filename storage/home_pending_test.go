@@ -119,14 +119,10 @@ func TestHomeReadsSeeEveryPost(t *testing.T) {
 				}
 			}
 		}
-		// One post and read first, so that their statements are prepared
-		// before eight transactions want them at once: preparing one
-		// takes a second connection from the pool (prepared.go), and on
-		// PostgreSQL (4 connections in tests) transactions holding every
-		// connection while they wait for it deadlock (a fault of
-		// prepared.go's, reported, not of the fan-out).
-		postAs(t, ctx, s, accts[0], "private")
-		homeIDs(t, ctx, s, accts[authors].ID)
+		// Eight transactions meet statements not yet prepared at once,
+		// with 4 connections on PostgreSQL: each prepares on its own
+		// connection once the pool has none to give (prepared.go,
+		// TestPrepareWithEveryConnectionInTransactions).
 		var wg sync.WaitGroup
 		errs := make(chan error, 3*authors*perAuthor) // room for every error: nobody blocks
 		for i := range authors {

@@ -75,17 +75,52 @@ func (s *Store) execFixed(ctx context.Context, query string, args ...any) (sql.R
 // transaction when s is one (database/sql reuses what each connection has
 // prepared), and tells the observers of it.
 func (s *Store) fixed(ctx context.Context, query string) (*sql.Stmt, error) {
-	stmt, err := s.stmts.prepare(ctx, s.db.DB, s.dialect, query)
-	if err != nil {
-		return nil, err
+	tx, inTx := s.idb.(bun.Tx)
+	if !inTx {
+		stmt, err := s.stmts.prepare(ctx, s.db.DB, s.dialect, query)
+		if err != nil {
+			return nil, err
+		}
+		s.stmts.observe(query)
+		return stmt, nil
 	}
-	for _, fn := range s.stmts.observers {
+	stmt := s.stmts.get(query)
+	if stmt == nil {
+		// Preparing on the pool takes a second connection. When
+		// transactions hold every connection and each waits for one to
+		// prepare on, none would ever come; so the wait is bounded, and
+		// past it the statement is prepared on the transaction's own
+		// connection for this use only (closed with the transaction).
+		// The pool is tried again at the next use.
+		pctx, cancel := context.WithTimeout(ctx, poolPrepareWait)
+		var err error
+		stmt, err = s.stmts.prepare(pctx, s.db.DB, s.dialect, query)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil || pctx.Err() == nil {
+				return nil, err
+			}
+			own, err := tx.Tx.PrepareContext(ctx, driverText(s.dialect, query))
+			if err != nil {
+				return nil, fmt.Errorf("storage: prepare: %w", classify(err))
+			}
+			s.stmts.observe(query)
+			return own, nil
+		}
+	}
+	s.stmts.observe(query)
+	return tx.Tx.StmtContext(ctx, stmt), nil
+}
+
+// poolPrepareWait bounds how long a transaction waits for a connection
+// of the pool to prepare a statement on (fixed).
+const poolPrepareWait = 100 * time.Millisecond
+
+// observe tells the observers of a statement run.
+func (c *stmtCache) observe(query string) {
+	for _, fn := range c.observers {
 		fn(query)
 	}
-	if tx, ok := s.idb.(bun.Tx); ok {
-		return tx.Tx.StmtContext(ctx, stmt), nil
-	}
-	return stmt, nil
 }
 
 // driverArgs gives args to the driver as bun would have written them
@@ -113,32 +148,44 @@ func sqliteTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05.999999-07:00")
 }
 
-// prepare returns the prepared statement for query, preparing it once.
-func (c *stmtCache) prepare(ctx context.Context, db *sql.DB, d Dialect, query string) (*sql.Stmt, error) {
+// get returns query's statement if it has been prepared, nil if not.
+func (c *stmtCache) get(query string) *sql.Stmt {
 	c.mu.RLock()
-	st, ok := c.stmts[query]
-	c.mu.RUnlock()
-	if ok {
+	defer c.mu.RUnlock()
+	return c.stmts[query]
+}
+
+// prepare returns the prepared statement for query, preparing it once.
+// No lock is held while preparing, which may wait for a connection: two
+// callers may both prepare, and the second closes its own.
+func (c *stmtCache) prepare(ctx context.Context, db *sql.DB, d Dialect, query string) (*sql.Stmt, error) {
+	if st := c.get(query); st != nil {
 		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, driverText(d, query))
+	if err != nil {
+		return nil, fmt.Errorf("storage: prepare: %w", classify(err))
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st, ok := c.stmts[query]; ok {
-		return st, nil
+	if old, ok := c.stmts[query]; ok {
+		_ = st.Close()
+		return old, nil
 	}
-	text := positional.ReplaceAllStringFunc(query, func(m string) string {
+	c.stmts[query] = st
+	return st, nil
+}
+
+// driverText writes bun's positional placeholders (?0, ?1, ...) as the
+// driver's ($1 on PostgreSQL, ?1 on SQLite).
+func driverText(d Dialect, query string) string {
+	return positional.ReplaceAllStringFunc(query, func(m string) string {
 		n, _ := strconv.Atoi(m[1:])
 		if d == Postgres {
 			return "$" + strconv.Itoa(n+1)
 		}
 		return "?" + strconv.Itoa(n+1)
 	})
-	st, err := db.PrepareContext(ctx, text)
-	if err != nil {
-		return nil, fmt.Errorf("storage: prepare: %w", classify(err))
-	}
-	c.stmts[query] = st
-	return st, nil
 }
 
 // close closes every prepared statement.
