@@ -13,7 +13,7 @@ import (
 
 // BenchmarkStatusFacts compares, on SQLite, the facts statement taking a
 // page's IDs in slots with the same statement taking them as JSON, in the
-// same process, by CPU per call: pages of 1, 20, 40 and 80 statuses, each
+// same process, by CPU per call: pages of 1, 5, 20, 40 and 80 statuses, each
 // with a favourite and some with hashtags and mentions, read by a viewer
 // with marks on some.
 func BenchmarkStatusFacts(b *testing.B) {
@@ -53,7 +53,7 @@ func BenchmarkStatusFacts(b *testing.B) {
 			}
 		}
 	}
-	for _, n := range []int{1, 20, 40, 80} {
+	for _, n := range []int{1, 5, 20, 40, 80} {
 		for _, v := range []struct {
 			name string
 			read func(context.Context, int64, []int64, []int64) (storage.StatusFacts, error)

@@ -18,10 +18,10 @@ import (
 // one array argument.
 
 // statusFactsSlotCounts are the slot counts of the SQLite facts texts:
-// one status, a page of the Mastodon API's default 20 statuses or its
-// largest 40 (and their boosted originals, read apart), a page of 80
-// notifications.
-var statusFactsSlotCounts = [...]int{8, 20, 40, 80}
+// one status (shown alone, or a boost's original), a few (the originals
+// of a page's boosts, read apart from it), a page of the Mastodon API's
+// default 20 statuses or its largest 40, a page of 80 notifications.
+var statusFactsSlotCounts = [...]int{1, 8, 20, 40, 80}
 
 // statusFactsText is one SQLite text of the facts statement with slots.
 type statusFactsText struct {

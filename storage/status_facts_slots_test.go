@@ -103,7 +103,7 @@ func TestStatusFactsSlots(t *testing.T) {
 			repeat          bool
 			slots           int // of the SQLite text; 0: JSON
 		}{
-			{0, 0, false, 0}, {1, 0, false, 8}, {1, 1, false, 8}, {2, 2, true, 8},
+			{0, 0, false, 0}, {1, 0, false, 1}, {1, 1, true, 1}, {1, 2, false, 8}, {2, 2, true, 8},
 			{8, 8, false, 8}, {8, 9, false, 20}, {9, 1, false, 20}, {9, 9, false, 20},
 			{20, 20, false, 20}, {21, 21, false, 40}, {40, 40, true, 40}, {41, 41, false, 80},
 			{80, 80, false, 80}, {80, 81, false, 0}, {81, 81, false, 0}, {total, total, true, 0},
