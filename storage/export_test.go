@@ -23,3 +23,9 @@ func (s *Store) CachedStatuses() (rows, size int) {
 	defer c.mu.RUnlock()
 	return len(c.rows), c.size
 }
+
+// StatusFactsOfJSON is StatusFactsOf as it was before the SQLite texts
+// with slots: the IDs as one JSON array whatever their number.
+func (s *Store) StatusFactsOfJSON(ctx context.Context, viewerID int64, ids, conversationIDs []int64) (StatusFacts, error) {
+	return s.statusFactsOf(ctx, viewerID, ids, conversationIDs, false)
+}

@@ -202,7 +202,12 @@ func (c *stmtCache) close() {
 // as the column id: one text for any number of IDs, so that it is
 // prepared once.
 func (s *Store) selectIDs(n int) string {
-	if s.dialect == Postgres {
+	return selectIDsIn(s.dialect, n)
+}
+
+// selectIDsIn is selectIDs for dialect d.
+func selectIDsIn(d Dialect, n int) string {
+	if d == Postgres {
 		return `SELECT unnest(CAST(?` + strconv.Itoa(n) + ` AS BIGINT[])) AS id`
 	}
 	return `SELECT value AS id FROM json_each(?` + strconv.Itoa(n) + `)`

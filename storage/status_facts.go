@@ -29,6 +29,12 @@ type StatusFacts struct {
 // viewerID is 0, with the viewer's marks on them and its mutes of
 // conversationIDs.
 func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversationIDs []int64) (StatusFacts, error) {
+	return s.statusFactsOf(ctx, viewerID, ids, conversationIDs, true)
+}
+
+// statusFactsOf is StatusFactsOf; unless slots is set, SQLite is given
+// the IDs as JSON however few there are (statusFactsQuery).
+func (s *Store) statusFactsOf(ctx context.Context, viewerID int64, ids, conversationIDs []int64, slots bool) (StatusFacts, error) {
 	f := StatusFacts{
 		StatusActivity: StatusActivity{
 			Favourites: map[int64]int{}, Reblogs: map[int64]int{},
@@ -50,11 +56,8 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 		ID, N int64
 	}
 	var rows []row
-	query := `WITH page(id) AS (` + s.selectIDs(0) + `), convs(id) AS (` + s.selectIDs(1) + `)` + statusFactsStats + statusFactsJoins + statusFactsBranches
-	if s.dialect == Postgres {
-		query = `WITH page(id) AS (` + s.selectIDs(0) + `), convs(id) AS (` + s.selectIDs(1) + `)` + statusFactsStatsPostgres + statusFactsJoinsPostgres + statusFactsBranches
-	}
-	rs, err := s.queryFixed(ctx, query, int64List(ids, s.dialect), int64List(conversationIDs, s.dialect), viewerID)
+	query, args := s.statusFactsQuery(viewerID, ids, conversationIDs, slots)
+	rs, err := s.queryFixed(ctx, query, args...)
 	if err == nil {
 		// Scanned by hand: bun's reflection cost more than the query.
 		for rs.Next() {
@@ -153,8 +156,8 @@ const statusFactsJoinsPostgres = `
 
 // statusFactsBranches reads the other facts of the statuses in page (and
 // the conversations in convs) for the viewer ?2, after statusFactsJoins.
-// The statement's text never changes, so it is prepared once
-// (queryFixed): the IDs come as one array argument.
+// Its texts are fixed, so each is prepared once (queryFixed); page and
+// convs are written by statusFactsQuery.
 const statusFactsBranches = `
 	UNION ALL SELECT 'a', status_id, media_count, '' FROM stats WHERE media_count > 0
 	UNION ALL SELECT 'p', status_id, 1, '' FROM stats WHERE polls_count > 0
