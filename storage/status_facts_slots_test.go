@@ -31,14 +31,7 @@ func TestStatusFactsSlots(t *testing.T) {
 				mu.Unlock()
 			}
 		})
-		acct := map[string]int64{}
-		for _, n := range []string{"ana", "ben", "cy"} {
-			_, a, err := newLocal(ctx, s, n, n+"@example.org")
-			if err != nil {
-				t.Fatal(err)
-			}
-			acct[n] = a.ID
-		}
+		acct := newLocals(t, ctx, s, "ana", "ben", "cy")
 		must := func(err error) {
 			t.Helper()
 			if err != nil {

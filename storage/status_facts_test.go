@@ -16,14 +16,7 @@ import (
 func TestStatusFactsOf(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		acct := map[string]int64{}
-		for _, n := range []string{"ana", "ben", "cy"} {
-			_, a, err := newLocal(ctx, s, n, n+"@example.org")
-			if err != nil {
-				t.Fatal(err)
-			}
-			acct[n] = a.ID
-		}
+		acct := newLocals(t, ctx, s, "ana", "ben", "cy")
 		must := func(err error) {
 			t.Helper()
 			if err != nil {
@@ -108,4 +101,19 @@ func sorted(a, b int64) []int64 {
 		a, b = b, a
 	}
 	return []int64{a, b}
+}
+
+// newLocals creates a local account for each name (its e-mail at
+// example.org) and returns their IDs by name.
+func newLocals(t *testing.T, ctx context.Context, s *storage.Store, names ...string) map[string]int64 {
+	t.Helper()
+	ids := make(map[string]int64, len(names))
+	for _, n := range names {
+		_, a, err := newLocal(ctx, s, n, n+"@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[n] = a.ID
+	}
+	return ids
 }
