@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,8 @@ type homeFeeds struct {
 	// delay is how long the flusher lets posts gather before it flushes
 	// (Config.HomeFlushDelay).
 	delay time.Duration
+	// log receives the background flusher's failures (Config.Logger).
+	log *slog.Logger
 	// turn lets one flush run at a time (a buffered channel rather than a
 	// mutex, so that a reader can stop waiting when its context ends).
 	turn chan struct{}
@@ -65,9 +68,13 @@ const DefaultHomeFlushDelay = 50 * time.Millisecond
 const flushFull = 64
 
 // newHomeFeeds returns an idle homeFeeds owned by root, whose flusher
-// waits delay before each flush.
-func newHomeFeeds(root *Store, delay time.Duration) *homeFeeds {
-	return &homeFeeds{root: root, delay: delay, turn: make(chan struct{}, 1), wake: make(chan struct{}, 1),
+// waits delay before each flush and logs its failures to log (nil
+// discards them).
+func newHomeFeeds(root *Store, delay time.Duration, log *slog.Logger) *homeFeeds {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &homeFeeds{root: root, delay: delay, log: log, turn: make(chan struct{}, 1), wake: make(chan struct{}, 1),
 		full: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
@@ -133,7 +140,11 @@ func (f *homeFeeds) flusher() {
 				return
 			}
 		}
-		_ = f.flush(context.Background(), f.queued.Load())
+		if err := f.flush(context.Background(), f.queued.Load()); err != nil {
+			// The rows stay pending: the next flush, or the next reader's,
+			// tries again.
+			f.log.Warn("storage: background flush of home feeds failed; the rows stay pending", "err", err)
+		}
 	}
 }
 

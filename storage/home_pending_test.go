@@ -1,9 +1,11 @@
 package storage_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -378,6 +380,56 @@ func TestBackgroundFlush(t *testing.T) {
 	if got := feedRows(t, ctx, s, ana.ID); !slices.Equal(got, []int64{p.ID}) {
 		t.Errorf("ana's feed rows = %v, want %v", got, []int64{p.ID})
 	}
+}
+
+// TestBackgroundFlushFailureLogged: a background flush that fails has no
+// caller to tell, so it is logged (Config.Logger), and its rows stay
+// pending.
+func TestBackgroundFlushFailureLogged(t *testing.T) {
+	ctx := context.Background()
+	var log lockedBuffer
+	s := storagetest.Open(t, storage.SQLite, func(c *storage.Config) {
+		c.HomeFlushDelay = -1
+		c.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	})
+	_, ben, _, _ := pendingFixture(t, ctx, s)
+	if _, err := rawDB(s).NewRaw(`CREATE TRIGGER keep_pending BEFORE DELETE ON home_feed_pending
+		BEGIN SELECT RAISE(ABORT, 'kept'); END`).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	postAs(t, ctx, s, ben, "public")
+	deadline := time.Now().Add(30 * time.Second) // a bound on a hang, not a speed
+	for !strings.Contains(log.String(), "background flush of home feeds failed") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no failed flush logged; the log holds %q", log.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := log.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "kept") {
+		t.Errorf("log = %q, want a warning with the flush's error", got)
+	}
+	if n := pendingRows(t, ctx, s); n != 1 {
+		t.Errorf("%d pending rows after the failed flush, want 1", n)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that a logger may write to while a test
+// reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // TestHomeFeedPendingMigration: taking migration 20261201010000 down

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -40,6 +41,10 @@ type Config struct {
 	// for it. 0 means DefaultHomeFlushDelay; negative flushes as soon as
 	// the previous flush has ended.
 	HomeFlushDelay time.Duration
+	// Logger receives what fails in the Store's own background work (the
+	// deferred home-feed flush on SQLite), which has no caller to return
+	// an error to; nil discards it.
+	Logger *slog.Logger
 }
 
 // Dialect names the database engine behind a Store.
@@ -118,7 +123,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if delay == 0 {
 			delay = DefaultHomeFlushDelay
 		}
-		st.feeds = newHomeFeeds(st, delay)
+		st.feeds = newHomeFeeds(st, delay, cfg.Logger)
 		if err := st.recoverHomeFeeds(ctx); err != nil {
 			_ = db.Close()
 			return nil, err

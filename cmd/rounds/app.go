@@ -34,6 +34,7 @@ func newLogger(cfg Config, e env) *slog.Logger {
 // not migrate.
 func openApp(ctx context.Context, cfg Config, e env) (*app, error) {
 	log := newLogger(cfg, e)
+	cfg.Storage.Logger = log
 	store, err := storage.Open(ctx, cfg.Storage)
 	if err != nil {
 		return nil, err
