@@ -37,14 +37,16 @@ func newHomeFixture(t *testing.T, s *storage.Store, n int) *homeFixture {
 	if err := s.UpsertFollow(ctx, &storage.Follow{AccountID: f.reader.ID, TargetAccountID: f.auth.ID}); err != nil {
 		t.Fatal(err)
 	}
-	for range n {
-		f.post(t, strings.Repeat("x", 100))
-	}
+	// Registered before the posts: after them, the deferred fan-out's
+	// flusher (SQLite) may be using the Store.
 	s.OnStatement(func(q string) {
 		f.mu.Lock()
 		f.sent = append(f.sent, q)
 		f.mu.Unlock()
 	})
+	for range n {
+		f.post(t, strings.Repeat("x", 100))
+	}
 	return f
 }
 
