@@ -66,18 +66,14 @@ func (x *more) mutes(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	accts := make([]*profile.Account, len(ms))
-	for i := range ms {
-		accts[i] = &ms[i].Account
-	}
-	view, err := x.viewFor(c, accts)
+	accts, err := accountsFor(x.Handler, c, ms, func(m *follow.Muted) *profile.Account { return &m.Account })
 	if err != nil {
 		x.fail(c, err)
 		return
 	}
 	out := make([]MutedAccount, len(ms))
 	for i, m := range ms {
-		out[i] = MutedAccount{Account: view.render(m.Account), MuteExpiresAt: timePtr(m.ExpiresAt)}
+		out[i] = MutedAccount{Account: accts[i], MuteExpiresAt: timePtr(m.ExpiresAt)}
 	}
 	if len(ms) > 0 {
 		x.setLink(c, ms[len(ms)-1].Cursor, ms[0].Cursor)

@@ -101,18 +101,10 @@ func (h *Handler) accountList(load func(c *gin.Context, p storage.Page) ([]follo
 			h.fail(c, err)
 			return
 		}
-		accts := make([]*profile.Account, len(entries))
-		for i := range entries {
-			accts[i] = &entries[i].Account
-		}
-		view, err := h.viewFor(c, accts)
+		out, err := accountsFor(h, c, entries, func(e *follow.Entry) *profile.Account { return &e.Account })
 		if err != nil {
 			h.fail(c, err)
 			return
-		}
-		out := make([]Account, len(entries))
-		for i, e := range entries {
-			out[i] = view.render(e.Account)
 		}
 		if len(entries) > 0 {
 			h.setLink(c, entries[len(entries)-1].Cursor, entries[0].Cursor)

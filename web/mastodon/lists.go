@@ -140,18 +140,10 @@ func (x *p1) listAccounts(c *gin.Context) {
 		x.fail(c, err)
 		return
 	}
-	accts := make([]*profile.Account, len(ms))
-	for i := range ms {
-		accts[i] = &ms[i].Account
-	}
-	view, err := x.viewFor(c, accts)
+	out, err := accountsFor(x.Handler, c, ms, func(m *list.Member) *profile.Account { return &m.Account })
 	if err != nil {
 		x.fail(c, err)
 		return
-	}
-	out := make([]Account, len(ms))
-	for i, m := range ms {
-		out[i] = view.render(m.Account)
 	}
 	if len(ms) > 0 && pg.Limit != allMembers {
 		x.setLink(c, ms[len(ms)-1].Cursor, ms[0].Cursor)

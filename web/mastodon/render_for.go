@@ -54,6 +54,24 @@ func (h *Handler) viewFor(c *gin.Context, accts []*profile.Account) (accountView
 	return view, nil
 }
 
+// accountsFor renders the account of each of items (found by of) for
+// the request's viewer (viewFor), in order.
+func accountsFor[T any](h *Handler, c *gin.Context, items []T, of func(*T) *profile.Account) ([]Account, error) {
+	accts := make([]*profile.Account, len(items))
+	for i := range items {
+		accts[i] = of(&items[i])
+	}
+	view, err := h.viewFor(c, accts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Account, len(accts))
+	for i, a := range accts {
+		out[i] = view.render(*a)
+	}
+	return out, nil
+}
+
 // statusesFor renders sts for the request's viewer (viewFor). It reports
 // false after answering with an error.
 func (h *Handler) statusesFor(c *gin.Context, sts []timeline.Status) ([]Status, bool) {
