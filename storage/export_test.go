@@ -29,3 +29,9 @@ func (s *Store) CachedStatuses() (rows, size int) {
 func (s *Store) StatusFactsOfJSON(ctx context.Context, viewerID int64, ids, conversationIDs []int64) (StatusFacts, error) {
 	return s.statusFactsOf(ctx, viewerID, ids, conversationIDs, false)
 }
+
+// StatusFactsOfStatement is StatusFactsOf read by the facts statement
+// every time, without the read cache.
+func (s *Store) StatusFactsOfStatement(ctx context.Context, viewerID int64, ids, conversationIDs []int64) (StatusFacts, error) {
+	return s.statusFactsOf(ctx, viewerID, ids, conversationIDs, true)
+}

@@ -45,16 +45,33 @@ const (
 	kindFilters
 	kindPreferences
 	kindFollowRequests
+	kindStatusFacts
+	kindConversationMutes
 	numKinds
 )
+
+// numStamped counts the kinds a ReadStamp covers: those before
+// kindStatusFacts. The facts of statuses change with every post,
+// favourite or boost, and what is derived from accounts (a rendered
+// account, LoadIDs) must not be dropped for those.
+const numStamped = kindStatusFacts
+
+// everyKind lists every kind: what deleting an account changes.
+var everyKind = func() []cacheKind {
+	ks := make([]cacheKind, numKinds)
+	for i := range ks {
+		ks[i] = cacheKind(i)
+	}
+	return ks
+}()
 
 // cacheDeps names, for each table the cache cares about, the kinds a
 // write to it invalidates. Deleting an account cascades to every row
 // keyed by it, so accounts invalidates them all; follows feeds the
 // counters through triggers.
 var cacheDeps = map[string][]cacheKind{
-	"accounts": {kindAccount, kindStats, kindExtras, kindProfessional, kindVerification, kindExclusiveLists,
-		kindTies, kindMutes, kindFilters, kindPreferences, kindFollowRequests},
+	"accounts":                 everyKind,
+	"users":                    everyKind, // deleting a user cascades to its account
 	"account_stats":            {kindStats},
 	"follows":                  {kindStats, kindTies},
 	"follow_requests":          {kindTies, kindFollowRequests},
@@ -65,11 +82,24 @@ var cacheDeps = map[string][]cacheKind{
 	"filter_statuses":          {kindFilters},
 	"account_preferences":      {kindPreferences},
 	"account_profiles":         {kindExtras},
-	"media_attachments":        {kindExtras}, // avatars and headers
+	"media_attachments":        {kindExtras, kindStatusFacts}, // avatars and headers; a status's attachments
 	"professional_profiles":    {kindProfessional},
 	"credential_verifications": {kindVerification},
 	"lists":                    {kindExclusiveLists},
 	"list_accounts":            {kindExclusiveLists},
+	// What StatusFactsOf reads: status_stats's counters are kept by
+	// triggers on statuses, favourites, status_mentions, status_tags,
+	// media_attachments and polls (TestStatusFactsDeps).
+	"statuses":           {kindStatusFacts},
+	"status_stats":       {kindStatusFacts},
+	"favourites":         {kindStatusFacts},
+	"bookmarks":          {kindStatusFacts},
+	"status_pins":        {kindStatusFacts},
+	"status_mentions":    {kindStatusFacts},
+	"status_tags":        {kindStatusFacts},
+	"tags":               {kindStatusFacts},
+	"polls":              {kindStatusFacts},
+	"conversation_mutes": {kindConversationMutes},
 }
 
 // writeTargets calls fn with each table text writes and how: INSERT
@@ -399,10 +429,11 @@ func copyOf[T any](v *T) *T {
 // ReadStamp marks what the read cache believed at one moment, so that a
 // value computed from cached reads (a rendered answer) can be kept
 // exactly as long as those reads could be: until this process writes a
-// table the cache depends on, or the TTL window the reads were made in
-// ends. Take the stamp before the reads.
+// table the stamped kinds depend on (all but the facts of statuses:
+// numStamped), or the TTL window the reads were made in ends. Take the
+// stamp before the reads.
 type ReadStamp struct {
-	gens    [numKinds]uint64
+	gens    [numStamped]uint64
 	expires time.Time
 }
 
@@ -415,7 +446,7 @@ func (s *Store) ReadStamp() (st ReadStamp, ok bool) {
 		return ReadStamp{}, false
 	}
 	// Generations first: a write after them makes the stamp stale.
-	for i := range c.kinds {
+	for i := range st.gens {
 		st.gens[i] = c.kinds[i].gen.Load()
 	}
 	st.expires = c.now().Truncate(c.ttl).Add(c.ttl)
@@ -431,7 +462,7 @@ func (s *Store) Current(st ReadStamp) bool {
 	if c == nil || !c.now().Before(st.expires) {
 		return false
 	}
-	for i := range c.kinds {
+	for i := range st.gens {
 		if c.kinds[i].gen.Load() != st.gens[i] {
 			return false
 		}

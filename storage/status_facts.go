@@ -25,17 +25,9 @@ type StatusFacts struct {
 	HasMedia, HasPoll map[int64]bool
 }
 
-// StatusFactsOf reads the StatusFacts of the statuses with ids; unless
-// viewerID is 0, with the viewer's marks on them and its mutes of
-// conversationIDs.
-func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversationIDs []int64) (StatusFacts, error) {
-	return s.statusFactsOf(ctx, viewerID, ids, conversationIDs, true)
-}
-
-// statusFactsOf is StatusFactsOf; unless slots is set, SQLite is given
-// the IDs as JSON however few there are (statusFactsQuery).
-func (s *Store) statusFactsOf(ctx context.Context, viewerID int64, ids, conversationIDs []int64, slots bool) (StatusFacts, error) {
-	f := StatusFacts{
+// newStatusFacts returns StatusFacts with every map made.
+func newStatusFacts() StatusFacts {
+	return StatusFacts{
 		StatusActivity: StatusActivity{
 			Favourites: map[int64]int{}, Reblogs: map[int64]int{},
 			Favourited: map[int64]bool{}, Reblogged: map[int64]bool{}, Bookmarked: map[int64]bool{}, Pinned: map[int64]bool{},
@@ -44,6 +36,13 @@ func (s *Store) statusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 		Mentions: map[int64][]int64{}, Tags: map[int64][]string{}, Replies: map[int64]int{},
 		HasMedia: map[int64]bool{}, HasPoll: map[int64]bool{},
 	}
+}
+
+// statusFactsOf is StatusFactsOf read by the facts statement, without
+// the read cache; unless slots is set, SQLite is given the IDs as JSON
+// however few there are (statusFactsQuery).
+func (s *Store) statusFactsOf(ctx context.Context, viewerID int64, ids, conversationIDs []int64, slots bool) (StatusFacts, error) {
+	f := newStatusFacts()
 	if len(ids) == 0 {
 		return f, nil
 	}

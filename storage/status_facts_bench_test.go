@@ -57,7 +57,7 @@ func BenchmarkStatusFacts(b *testing.B) {
 		for _, v := range []struct {
 			name string
 			read func(context.Context, int64, []int64, []int64) (storage.StatusFacts, error)
-		}{{"json", s.StatusFactsOfJSON}, {"slots", s.StatusFactsOf}} {
+		}{{"json", s.StatusFactsOfJSON}, {"slots", s.StatusFactsOfStatement}, {"cached", s.StatusFactsOf}} {
 			b.Run(fmt.Sprintf("%s/%d", v.name, n), func(b *testing.B) {
 				page := ids[:n]
 				cpu0 := processCPU(b)

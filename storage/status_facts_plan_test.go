@@ -48,7 +48,7 @@ func TestStatusFactsProbesPerStatus(t *testing.T) {
 	for i := range ids {
 		ids[i] = int64(1 + 2*i)
 	}
-	f, err := s.StatusFactsOf(ctx, a.ID, ids, nil)
+	f, err := s.StatusFactsOfStatement(ctx, a.ID, ids, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func TestStatusFactsSlots(t *testing.T) {
 			mu.Lock()
 			texts = nil
 			mu.Unlock()
-			got, err := s.StatusFactsOf(ctx, acct["ana"], page, convs)
+			got, err := s.StatusFactsOfStatement(ctx, acct["ana"], page, convs)
 			must(err)
 			mu.Lock()
 			sent := texts

@@ -1,0 +1,147 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// A page of statuses is read again and again within seconds: a client
+// polling its home timeline, the same boosted status on many pages. The
+// facts statement is a quarter of what such a page costs (about 160 index
+// probes on a page of 40), so its answers are kept in the read cache, per
+// viewer and status, and a conversation's mute per viewer and
+// conversation. Every write to a table the statement reads (cacheDeps:
+// statuses, the counters' tables, the viewer's marks) drops them all, so
+// a favourite, a boost, a reply or a new post is seen by the next page,
+// as without the cache; writes of another process within the TTL, as
+// for every kind. See docs/decisions/20261202-status-facts-cache.md.
+
+// statusFact is what StatusFacts says of one status, for one viewer.
+type statusFact struct {
+	mentions                                  []int64
+	tags                                      []string
+	replies, favourites, reblogs              int
+	media, poll                               bool
+	favourited, reblogged, bookmarked, pinned bool
+}
+
+// clone copies f's slices, which the caller may change.
+func (f statusFact) clone() statusFact {
+	f.mentions, f.tags = slices.Clone(f.mentions), slices.Clone(f.tags)
+	return f
+}
+
+// StatusFactsOf reads the StatusFacts of the statuses with ids; unless
+// viewerID is 0, with the viewer's marks on them and its mutes of
+// conversationIDs. What it read in the current window of the read cache,
+// with no write since to any table it reads, is not read again.
+func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversationIDs []int64) (StatusFacts, error) {
+	f := newStatusFacts()
+	if len(ids) == 0 {
+		return f, nil
+	}
+	each, err := cachedFor(ctx, s, kindStatusFacts, viewerID, unique(ids), func(ctx context.Context, miss []int64) (map[int64]statusFact, error) {
+		read, err := s.statusFactsOf(ctx, viewerID, miss, nil, true)
+		if err != nil {
+			return nil, err
+		}
+		return read.split(miss), nil
+	}, statusFact.clone)
+	if err != nil {
+		return f, err
+	}
+	for id, e := range each {
+		f.add(id, e)
+	}
+	if viewerID == 0 || len(conversationIDs) == 0 {
+		return f, nil
+	}
+	muted, err := cachedFor(ctx, s, kindConversationMutes, viewerID, unique(conversationIDs), func(ctx context.Context, miss []int64) (map[int64]bool, error) {
+		return s.mutedConversations(ctx, viewerID, miss)
+	}, same[bool])
+	if err != nil {
+		return f, err
+	}
+	for id, m := range muted {
+		if m {
+			f.MutedConversations[id] = true
+		}
+	}
+	return f, nil
+}
+
+// split gives each of ids its statusFact (the zero one when f holds
+// nothing of it, so that the cache keeps that too).
+func (f StatusFacts) split(ids []int64) map[int64]statusFact {
+	out := make(map[int64]statusFact, len(ids))
+	for _, id := range ids {
+		out[id] = statusFact{
+			mentions: f.Mentions[id], tags: f.Tags[id],
+			replies: f.Replies[id], favourites: f.Favourites[id], reblogs: f.Reblogs[id],
+			media: f.HasMedia[id], poll: f.HasPoll[id],
+			favourited: f.Favourited[id], reblogged: f.Reblogged[id], bookmarked: f.Bookmarked[id], pinned: f.Pinned[id],
+		}
+	}
+	return out
+}
+
+// add puts e, the facts of status id, into f, leaving out what is zero as
+// the statement does.
+func (f StatusFacts) add(id int64, e statusFact) {
+	if e.mentions != nil {
+		f.Mentions[id] = e.mentions
+	}
+	if e.tags != nil {
+		f.Tags[id] = e.tags
+	}
+	if e.replies > 0 {
+		f.Replies[id] = e.replies
+	}
+	if e.favourites > 0 {
+		f.Favourites[id] = e.favourites
+	}
+	if e.reblogs > 0 {
+		f.Reblogs[id] = e.reblogs
+	}
+	marks := [...]struct {
+		on bool
+		m  map[int64]bool
+	}{
+		{e.media, f.HasMedia}, {e.poll, f.HasPoll},
+		{e.favourited, f.Favourited}, {e.reblogged, f.Reblogged}, {e.bookmarked, f.Bookmarked}, {e.pinned, f.Pinned},
+	}
+	for _, k := range marks {
+		if k.on {
+			k.m[id] = true
+		}
+	}
+}
+
+// mutedConversationsSQL reads which of the conversations in ?1 the
+// account ?0 muted.
+var mutedConversationsSQL = map[Dialect]string{
+	SQLite:   `SELECT conversation_id FROM conversation_mutes WHERE account_id = CAST(?0 AS BIGINT) AND conversation_id IN (` + selectIDsIn(SQLite, 1) + `)`,
+	Postgres: `SELECT conversation_id FROM conversation_mutes WHERE account_id = CAST(?0 AS BIGINT) AND conversation_id IN (` + selectIDsIn(Postgres, 1) + `)`,
+}
+
+// mutedConversations reads which of conversationIDs the account muted:
+// each of them is in the map, true or false.
+func (s *Store) mutedConversations(ctx context.Context, accountID int64, conversationIDs []int64) (map[int64]bool, error) {
+	rs, err := s.queryFixed(ctx, mutedConversationsSQL[s.dialect], accountID, int64List(conversationIDs, s.dialect))
+	if err != nil {
+		return nil, fmt.Errorf("storage: muted conversations: %w", classify(err))
+	}
+	muted, err := scanIDs(rs)
+	if err != nil {
+		return nil, fmt.Errorf("storage: muted conversations: %w", classify(err))
+	}
+	out := make(map[int64]bool, len(conversationIDs))
+	for _, id := range conversationIDs {
+		out[id] = false
+	}
+	for _, id := range muted {
+		out[id] = true
+	}
+	return out, nil
+}
