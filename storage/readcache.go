@@ -47,13 +47,14 @@ const (
 	kindFollowRequests
 	kindStatusFacts
 	kindConversationMutes
+	kindHomeHead
 	numKinds
 )
 
 // numStamped counts the kinds a ReadStamp covers: those before
-// kindStatusFacts. The facts of statuses change with every post,
-// favourite or boost, and what is derived from accounts (a rendered
-// account, LoadIDs) must not be dropped for those.
+// kindStatusFacts. The facts of statuses and home feeds change with every
+// post, favourite or boost, and what is derived from accounts (a
+// rendered account, LoadIDs) must not be dropped for those.
 const numStamped = kindStatusFacts
 
 // everyKind lists every kind: what deleting an account changes.
@@ -90,7 +91,8 @@ var cacheDeps = map[string][]cacheKind{
 	// What StatusFactsOf reads: status_stats's counters are kept by
 	// triggers on statuses, favourites, status_mentions, status_tags,
 	// media_attachments and polls (TestStatusFactsDeps).
-	"statuses":           {kindStatusFacts},
+	"statuses":           {kindStatusFacts, kindHomeHead},
+	"home_feed":          {kindHomeHead},
 	"status_stats":       {kindStatusFacts},
 	"favourites":         {kindStatusFacts},
 	"bookmarks":          {kindStatusFacts},
@@ -188,14 +190,18 @@ type readCache struct {
 
 // kindCache is the entries of one kind and their generation.
 type kindCache struct {
-	gen     atomic.Uint64
-	mu      sync.RWMutex
-	entries map[cacheKey]cacheEntry
+	gen atomic.Uint64
+	mu  sync.RWMutex
+	// owners holds the entries by owner, then by ID: the owner is 0 for
+	// a row's own values, the viewer for values that are one account's
+	// view of others (ties, the facts of statuses). Two levels rather
+	// than one map keyed by the pair: a page's lookups then fall in one
+	// small map, with the runtime's fast path for int64 keys, which
+	// made the lookups of a home page a third cheaper.
+	owners map[int64]map[int64]cacheEntry
+	// size counts the entries of every owner.
+	size int
 }
-
-// cacheKey names a cached value: the row's ID, or for values that are
-// one account's view of another (ties) the pair.
-type cacheKey struct{ owner, id int64 }
 
 // cacheEntry is one cached value; ok is false for "no row".
 type cacheEntry struct {
@@ -217,7 +223,7 @@ func newReadCache(ttl time.Duration, statusBytes int) *readCache {
 	}
 	c := &readCache{ttl: ttl, now: time.Now}
 	for i := range c.kinds {
-		c.kinds[i].entries = map[cacheKey]cacheEntry{}
+		c.kinds[i].owners = map[int64]map[int64]cacheEntry{}
 	}
 	if statusBytes == 0 {
 		statusBytes = DefaultStatusCacheBytes
@@ -352,8 +358,9 @@ func cachedFor[T any](ctx context.Context, s *Store, kind cacheKind, owner int64
 	out := make(map[int64]T, len(ids))
 	var miss []int64
 	kc.mu.RLock()
+	mine := kc.owners[owner]
 	for _, id := range ids {
-		e, ok := kc.entries[cacheKey{owner, id}]
+		e, ok := mine[id]
 		if !ok || e.gen != gen || now.After(e.expires) {
 			miss = append(miss, id)
 			continue
@@ -375,15 +382,12 @@ func cachedFor[T any](ctx context.Context, s *Store, kind cacheKind, owner int64
 	keep := kc.gen.Load() == gen
 	if keep {
 		kc.mu.Lock()
-		if len(kc.entries)+len(miss) > readCacheMax {
-			drop := len(kc.entries) / 10
-			for k := range kc.entries {
-				if drop <= 0 {
-					break
-				}
-				delete(kc.entries, k)
-				drop--
-			}
+		if kc.size+len(miss) > readCacheMax {
+			kc.drop(kc.size / 10)
+		}
+		if mine = kc.owners[owner]; mine == nil {
+			mine = make(map[int64]cacheEntry, len(miss))
+			kc.owners[owner] = mine
 		}
 	}
 	// Entries expire at the end of the current TTL window, not TTL after
@@ -401,13 +405,40 @@ func cachedFor[T any](ctx context.Context, s *Store, kind cacheKind, owner int64
 			if ok {
 				stored = clone(v)
 			}
-			kc.entries[cacheKey{owner, id}] = cacheEntry{val: stored, ok: ok, gen: gen, expires: expires}
+			if _, had := mine[id]; !had {
+				kc.size++
+			}
+			mine[id] = cacheEntry{val: stored, ok: ok, gen: gen, expires: expires}
 		}
 	}
 	if keep {
 		kc.mu.Unlock()
 	}
 	return out, nil
+}
+
+// drop removes about n entries, whole owners at a time where they hold
+// fewer (kc.mu held for writing).
+func (kc *kindCache) drop(n int) {
+	for o, m := range kc.owners {
+		if n <= 0 {
+			return
+		}
+		if len(m) <= n {
+			n -= len(m)
+			kc.size -= len(m)
+			delete(kc.owners, o)
+			continue
+		}
+		for id := range m {
+			if n <= 0 {
+				return
+			}
+			delete(m, id)
+			kc.size--
+			n--
+		}
+	}
 }
 
 // inTx reports whether s is bound to a transaction, whose reads may see

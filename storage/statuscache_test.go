@@ -77,6 +77,11 @@ func (f *homeFixture) page(t *testing.T, maxID int64) ([]storage.Status, []strin
 	if err := f.s.FlushHomeFeeds(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// The head of the feed is kept too (TestHomeHeadCache); a write to
+	// home_feed drops it, so that the page's rows are what is tested.
+	if err := f.s.Exec(context.Background(), `DELETE FROM home_feed WHERE account_id = 0`); err != nil {
+		t.Fatal(err)
+	}
 	f.mu.Lock()
 	f.sent = nil
 	f.mu.Unlock()
@@ -397,6 +402,65 @@ func TestHomeRefillsPastDeleted(t *testing.T) {
 		if len(asc) != 38 || asc[0].ID != want[len(want)-38] || asc[37].ID != want[len(want)-1] {
 			t.Errorf("min_id page: %d statuses from %d to %d, want 38 from %d to %d",
 				len(asc), asc[0].ID, asc[len(asc)-1].ID, want[len(want)-38], want[len(want)-1])
+		}
+	})
+}
+
+// TestHomeHeadCache: the newest page of a home feed, read again, sends no
+// statement; a post fanned out into it, a deletion and another limit are
+// seen by the next read; another reader's feed is its own.
+func TestHomeHeadCache(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		f := newHomeFixture(t, s, 3)
+		read := func(limit int) ([]int64, []string) {
+			t.Helper()
+			f.mu.Lock()
+			f.sent = nil
+			f.mu.Unlock()
+			page, err := s.HomeStatuses(ctx, f.reader.ID, storage.Page{Limit: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, st := range page {
+				ids = append(ids, st.ID)
+			}
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			return ids, f.sent
+		}
+		newest := func(n int) []int64 {
+			var ids []int64
+			for i := len(f.ids) - 1; i >= 0 && len(ids) < n; i-- {
+				ids = append(ids, f.ids[i])
+			}
+			return ids
+		}
+		read(40)
+		if got, sent := read(40); !reflect.DeepEqual(got, newest(40)) || len(sent) != 0 {
+			t.Errorf("read again: %v, sent %q; want %v and no statement", got, sent, newest(40))
+		}
+		if got, _ := read(2); !reflect.DeepEqual(got, newest(2)) {
+			t.Errorf("limit 2: %v, want %v", got, newest(2))
+		}
+		f.post(t, "new") // fanned out at once (PostgreSQL) or deferred (SQLite): seen by the next read either way
+		if got, _ := read(40); !reflect.DeepEqual(got, newest(40)) {
+			t.Errorf("after a post: %v, want %v", got, newest(40))
+		}
+		if err := s.DeleteStatus(ctx, f.ids[len(f.ids)-1]); err != nil {
+			t.Fatal(err)
+		}
+		f.ids = f.ids[:len(f.ids)-1]
+		if got, _ := read(40); !reflect.DeepEqual(got, newest(40)) {
+			t.Errorf("after a deletion: %v, want %v", got, newest(40))
+		}
+		_, cy, err := newLocal(ctx, s, "cy", "cy@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other, err := s.HomeStatuses(ctx, cy.ID, storage.Page{Limit: 40}); err != nil || len(other) != 0 {
+			t.Errorf("an account that follows no one reads %d statuses (%v)", len(other), err)
 		}
 	})
 }

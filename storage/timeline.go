@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/uptrace/bun"
 )
@@ -120,10 +121,12 @@ func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]St
 	var out []Status
 	for round := 0; round < homeRefills; round++ {
 		want := limit - len(out)
-		rs, err := s.queryFixed(ctx, query, accountID, below, above, want)
 		var ids []int64
-		if err == nil {
-			ids, err = scanIDs(rs)
+		var err error
+		if round == 0 && query == homeIDsDesc && below == math.MaxInt64 && above == 0 {
+			ids, err = s.homeHead(ctx, accountID, want)
+		} else {
+			ids, err = s.homeIDs(ctx, query, accountID, below, above, want)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("storage: home: %w", classify(err))
@@ -148,6 +151,36 @@ func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]St
 		}
 	}
 	return finish(p, out), nil
+}
+
+// homeIDs reads a page of a home feed's IDs (homeIDsDesc or homeIDsAsc).
+func (s *Store) homeIDs(ctx context.Context, query string, accountID, below, above int64, limit int) ([]int64, error) {
+	rs, err := s.queryFixed(ctx, query, accountID, below, above, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanIDs(rs)
+}
+
+// homeHead reads the newest limit IDs of a home feed, the page every
+// client asks for first and polling clients ask for again and again. It
+// is kept in the read cache (by reader and limit) until any write to
+// home_feed or statuses, as Mastodon keeps the heads of home feeds in
+// Redis: a post fanned out, an unfollow or a deletion is seen by the
+// next read.
+func (s *Store) homeHead(ctx context.Context, accountID int64, limit int) ([]int64, error) {
+	key := int64(limit)
+	m, err := cachedFor(ctx, s, kindHomeHead, accountID, []int64{key}, func(ctx context.Context, _ []int64) (map[int64][]int64, error) {
+		ids, err := s.homeIDs(ctx, homeIDsDesc, accountID, math.MaxInt64, 0, limit)
+		if err != nil {
+			return nil, err
+		}
+		return map[int64][]int64{key: ids}, nil
+	}, slices.Clone[[]int64])
+	if err != nil {
+		return nil, err
+	}
+	return m[key], nil
 }
 
 // homeRefills bounds the statements of one home page when deleted

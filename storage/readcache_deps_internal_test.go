@@ -7,18 +7,20 @@ import (
 	"testing"
 )
 
-// TestStatusFactsDeps: every table whose writes can change what the facts
-// statement reads invalidates the kept facts (cacheDeps): the tables it
-// reads, the tables whose triggers keep status_stats, and every table
-// whose deletion cascades into one of those (read from the SQLite
-// schema, so that a later migration's trigger or foreign key is caught).
-func TestStatusFactsDeps(t *testing.T) {
+// TestCachedTablesDeps: every table whose writes can change what the
+// kept facts of statuses and heads of home feeds were read from
+// invalidates them (cacheDeps): the tables their statements read, the
+// tables whose triggers write those, and every table whose deletion
+// cascades into one of them (read from the SQLite schema, so that a
+// later migration's trigger or foreign key is caught).
+func TestCachedTablesDeps(t *testing.T) {
 	ctx := context.Background()
 	s := groupStore(t)
-	read := map[string]cacheKind{
-		"statuses": kindStatusFacts, "status_stats": kindStatusFacts, "status_mentions": kindStatusFacts,
-		"status_tags": kindStatusFacts, "tags": kindStatusFacts, "favourites": kindStatusFacts,
-		"bookmarks": kindStatusFacts, "status_pins": kindStatusFacts, "conversation_mutes": kindConversationMutes,
+	read := map[cacheKind][]string{
+		kindStatusFacts: {"statuses", "status_stats", "status_mentions", "status_tags", "tags", "favourites",
+			"bookmarks", "status_pins"},
+		kindConversationMutes: {"conversation_mutes"},
+		kindHomeHead:          {"home_feed"},
 	}
 	var triggers []struct{ table, sql string }
 	rs, err := s.db.QueryContext(ctx, `SELECT tbl_name, sql FROM sqlite_schema WHERE type = 'trigger'`)
@@ -37,13 +39,17 @@ func TestStatusFactsDeps(t *testing.T) {
 	}
 	// Writers of a table: its triggers' tables, and the tables whose
 	// deletion cascades into it, each with its own writers in turn.
-	need := map[string]cacheKind{}
+	type dep struct {
+		table string
+		kind  cacheKind
+	}
+	need := map[dep]bool{}
 	var add func(table string, k cacheKind)
 	add = func(table string, k cacheKind) {
-		if _, seen := need[table]; seen {
+		if need[dep{table, k}] {
 			return
 		}
-		need[table] = k
+		need[dep{table, k}] = true
 		for _, tr := range triggers {
 			if tr.table != table && strings.Contains(tr.sql, table) {
 				add(tr.table, k)
@@ -70,17 +76,19 @@ func TestStatusFactsDeps(t *testing.T) {
 			add(p, k)
 		}
 	}
-	for table, k := range read {
-		add(table, k)
-	}
-	for _, table := range []string{"favourites", "media_attachments", "polls", "accounts"} {
-		if _, ok := need[table]; !ok {
-			t.Errorf("%s was not found as a writer of the facts: the schema scan is broken", table)
+	for k, tables := range read {
+		for _, table := range tables {
+			add(table, k)
 		}
 	}
-	for table, k := range need {
-		if !slices.Contains(cacheDeps[table], k) {
-			t.Errorf("a write to %s can change the facts of statuses, but does not invalidate kind %d", table, k)
+	for _, d := range []dep{{"media_attachments", kindStatusFacts}, {"polls", kindStatusFacts}, {"accounts", kindHomeHead}} {
+		if !need[d] {
+			t.Errorf("%s was not found as a writer of kind %d: the schema scan is broken", d.table, d.kind)
+		}
+	}
+	for d := range need {
+		if !slices.Contains(cacheDeps[d.table], d.kind) {
+			t.Errorf("a write to %s can change what kind %d keeps, but does not invalidate it", d.table, d.kind)
 		}
 	}
 }
