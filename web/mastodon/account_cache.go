@@ -67,9 +67,10 @@ type accountView struct {
 	v credential.Viewer
 }
 
-// render returns a rendered as v may see it. The returned entity may
-// share its slices and pointers with other answers: never change them.
-func (r accountView) render(a profile.Account) Account {
+// render returns a rendered as v may see it. The returned entity is
+// shared with other answers, as are its slices and pointers: never
+// change them.
+func (r accountView) render(a profile.Account) *Account {
 	var sight credential.Sight
 	if a.Card != nil {
 		sight = credential.See(a.Card, r.v)
@@ -79,14 +80,14 @@ func (r accountView) render(a profile.Account) Account {
 	e, ok := c.entries[key]
 	c.mu.RUnlock()
 	if ok && e.from(&a) {
-		return e.out
+		return &e.out
 	}
-	out := r.h.accountAs(a, r.v)
+	e = &accountEntry{acct: a.Account, extras: a.Extras, card: a.Card, stats: a.Stats, out: r.h.accountAs(a, r.v)}
 	c.mu.Lock()
 	if len(c.entries) >= accountCacheMax {
 		clear(c.entries)
 	}
-	c.entries[key] = &accountEntry{acct: a.Account, extras: a.Extras, card: a.Card, stats: a.Stats, out: out}
+	c.entries[key] = e
 	c.mu.Unlock()
-	return out
+	return &e.out
 }

@@ -20,11 +20,11 @@ type Conversation struct {
 
 // conversation renders a conversation for viewer, its accounts with
 // account.
-func (h *Handler) conversation(cv conversation.Conversation, viewer *storage.Account, account func(profile.Account) Account) Conversation {
+func (h *Handler) conversation(cv conversation.Conversation, viewer *storage.Account, account func(profile.Account) *Account) Conversation {
 	st := h.statusWith(cv.LastStatus, viewer, account)
 	accts := make([]Account, len(cv.Accounts))
 	for i, a := range cv.Accounts {
-		accts[i] = account(a)
+		accts[i] = *account(a)
 	}
 	return Conversation{ID: strconv.FormatInt(cv.ID, 10), Unread: cv.Unread, Accounts: accts, LastStatus: &st}
 }

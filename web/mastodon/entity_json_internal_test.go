@@ -66,7 +66,7 @@ func sampleStatus(i int, author Account) Status {
 	lang := "en"
 	return Status{
 		ID: id, URI: author.URI + "/statuses/" + id, URL: &u, CreatedAt: Time(t),
-		Account: author, Content: fmt.Sprintf("<p>status %d: troponin &lt; 14 ng/L &amp; ECG normal</p>", i),
+		Account: &author, Content: fmt.Sprintf("<p>status %d: troponin &lt; 14 ng/L &amp; ECG normal</p>", i),
 		Visibility: "public", MediaAttachments: []MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{},
 		Emojis: []CustomEmoji{}, RepliesCount: i % 3, Language: &lang,
 		Favourited: &f, Reblogged: &f, Muted: &f, Bookmarked: &tr, Filtered: &[]FilterResult{},

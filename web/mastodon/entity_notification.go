@@ -23,9 +23,9 @@ type Notification struct {
 
 // notification renders a notification for viewer, its accounts with
 // account.
-func (h *Handler) notification(it notify.Item, viewer *storage.Account, account func(profile.Account) Account) Notification {
+func (h *Handler) notification(it notify.Item, viewer *storage.Account, account func(profile.Account) *Account) Notification {
 	id := strconv.FormatInt(it.ID, 10)
-	out := Notification{ID: id, Type: it.Type, CreatedAt: Time(it.CreatedAt), GroupKey: "ungrouped-" + id, Account: account(it.Account)}
+	out := Notification{ID: id, Type: it.Type, CreatedAt: Time(it.CreatedAt), GroupKey: "ungrouped-" + id, Account: *account(it.Account)}
 	if it.Status != nil {
 		st := h.statusWith(*it.Status, viewer, account)
 		out.Status = &st

@@ -17,7 +17,7 @@ type Status struct {
 	URL                *string            `json:"url"`
 	CreatedAt          Time               `json:"created_at"`
 	EditedAt           *Time              `json:"edited_at"`
-	Account            Account            `json:"account"`
+	Account            *Account           `json:"account"`
 	Content            string             `json:"content"`
 	Visibility         string             `json:"visibility"`
 	Sensitive          bool               `json:"sensitive"`
@@ -78,12 +78,15 @@ type Context struct {
 // status renders a status for viewer (nil for anonymous), with its
 // accounts as the public sees them.
 func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
-	return h.statusWith(st, viewer, h.account)
+	return h.statusWith(st, viewer, func(a profile.Account) *Account {
+		out := h.account(a)
+		return &out
+	})
 }
 
 // statusWith renders a status for viewer (nil for anonymous), rendering
 // its author and its boosted status's author with account.
-func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, account func(profile.Account) Account) Status {
+func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, account func(profile.Account) *Account) Status {
 	id := strconv.FormatInt(st.ID, 10)
 	out := Status{
 		ID: id, CreatedAt: Time(st.CreatedAt), EditedAt: timePtr(st.EditedAt),
@@ -159,7 +162,7 @@ func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, accoun
 }
 
 // statuses renders a list of statuses, their accounts with account.
-func (h *Handler) statuses(sts []timeline.Status, viewer *storage.Account, account func(profile.Account) Account) []Status {
+func (h *Handler) statuses(sts []timeline.Status, viewer *storage.Account, account func(profile.Account) *Account) []Status {
 	out := make([]Status, len(sts))
 	for i, st := range sts {
 		out[i] = h.statusWith(st, viewer, account)

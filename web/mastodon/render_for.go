@@ -67,7 +67,7 @@ func accountsFor[T any](h *Handler, c *gin.Context, items []T, of func(*T) *prof
 	}
 	out := make([]Account, len(accts))
 	for i, a := range accts {
-		out[i] = view.render(*a)
+		out[i] = *view.render(*a)
 	}
 	return out, nil
 }

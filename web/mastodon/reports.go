@@ -29,7 +29,7 @@ type Report struct {
 }
 
 // report renders r, its target account with account.
-func (h *Handler) report(r notify.Report, account func(profile.Account) Account) Report {
+func (h *Handler) report(r notify.Report, account func(profile.Account) *Account) Report {
 	ids := []string{}
 	for _, id := range r.StatusIDList() {
 		ids = append(ids, strconv.FormatInt(id, 10))
@@ -37,7 +37,7 @@ func (h *Handler) report(r notify.Report, account func(profile.Account) Account)
 	return Report{
 		ID: strconv.FormatInt(r.ID, 10), ActionTaken: r.ResolvedAt != nil, ActionTakenAt: timePtr(r.ResolvedAt),
 		Category: r.Category, Comment: r.Comment, Forwarded: r.Forwarded, CreatedAt: Time(r.CreatedAt),
-		StatusIDs: ids, TargetAccount: account(r.Target),
+		StatusIDs: ids, TargetAccount: *account(r.Target),
 	}
 }
 

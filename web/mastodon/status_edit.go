@@ -103,7 +103,7 @@ func (h *Handler) statusHistory(c *gin.Context) {
 	for i, v := range vs {
 		out[i] = StatusEdit{
 			Content: v.Content, SpoilerText: v.SpoilerText, Sensitive: v.Sensitive, CreatedAt: Time(v.CreatedAt),
-			Account: view.render(v.Account), MediaAttachments: h.mediaFor(v.Media, v.Visibility), Emojis: []CustomEmoji{},
+			Account: *view.render(v.Account), MediaAttachments: h.mediaFor(v.Media, v.Visibility), Emojis: []CustomEmoji{},
 		}
 	}
 	jsonbody.Write(c, http.StatusOK, out)
