@@ -6,16 +6,16 @@ import (
 	"slices"
 )
 
-// A page of statuses is read again and again within seconds: a client
-// polling its home timeline, the same boosted status on many pages. The
-// facts statement is a quarter of what such a page costs (about 160 index
-// probes on a page of 40), so its answers are kept in the read cache, per
-// viewer and status, and a conversation's mute per viewer and
-// conversation. Every write to a table the statement reads (cacheDeps:
-// statuses, the counters' tables, the viewer's marks) drops them all, so
-// a favourite, a boost, a reply or a new post is seen by the next page,
-// as without the cache; writes of another process within the TTL, as
-// for every kind. See docs/decisions/20261202-status-facts-cache.md.
+// A page of statuses is read again and again within seconds (a client
+// polling its home timeline, the load tool's readers), and the facts
+// statement was a quarter of what such a page cost (about 160 index
+// probes on a page of 40). So its answers are kept in the read cache, per
+// viewer and status, with each viewer's muted conversations. Every write
+// to a table the statement reads (cacheDeps: statuses, the counters'
+// tables, the viewers' marks) drops them all, so a favourite, a boost, a
+// reply or a new post is seen by the next page, as without the cache;
+// writes of another process within the TTL, as for every kind. See
+// docs/decisions/20261202-status-facts-cache.md.
 
 // statusFact is what StatusFacts says of one status, for one viewer.
 type statusFact struct {
@@ -26,10 +26,15 @@ type statusFact struct {
 	favourited, reblogged, bookmarked, pinned bool
 }
 
-// clone copies f's slices, which the caller may change.
-func (f statusFact) clone() statusFact {
-	f.mentions, f.tags = slices.Clone(f.mentions), slices.Clone(f.tags)
-	return f
+// clone returns f for a caller, who may change the slices it is given: a
+// copy when f has any (most statuses have none).
+func (f *statusFact) clone() *statusFact {
+	if f.mentions == nil && f.tags == nil {
+		return f
+	}
+	c := *f
+	c.mentions, c.tags = slices.Clone(f.mentions), slices.Clone(f.tags)
+	return &c
 }
 
 // StatusFactsOf reads the StatusFacts of the statuses with ids; unless
@@ -41,13 +46,13 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 	if len(ids) == 0 {
 		return f, nil
 	}
-	each, err := cachedFor(ctx, s, kindStatusFacts, viewerID, unique(ids), func(ctx context.Context, miss []int64) (map[int64]statusFact, error) {
+	each, err := cachedFor(ctx, s, kindStatusFacts, viewerID, unique(ids), func(ctx context.Context, miss []int64) (map[int64]*statusFact, error) {
 		read, err := s.statusFactsOf(ctx, viewerID, miss, nil, true)
 		if err != nil {
 			return nil, err
 		}
 		return read.split(miss), nil
-	}, statusFact.clone)
+	}, (*statusFact).clone)
 	if err != nil {
 		return f, err
 	}
@@ -57,14 +62,14 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 	if viewerID == 0 || len(conversationIDs) == 0 {
 		return f, nil
 	}
-	muted, err := cachedFor(ctx, s, kindConversationMutes, viewerID, unique(conversationIDs), func(ctx context.Context, miss []int64) (map[int64]bool, error) {
-		return s.mutedConversations(ctx, viewerID, miss)
-	}, same[bool])
+	muted, err := cachedOne(ctx, s, kindConversationMutes, viewerID, func(ctx context.Context) (map[int64]bool, error) {
+		return s.mutedConversations(ctx, viewerID)
+	}, same[map[int64]bool]) // never changed: read below only
 	if err != nil {
 		return f, err
 	}
-	for id, m := range muted {
-		if m {
+	for _, id := range conversationIDs {
+		if muted[id] {
 			f.MutedConversations[id] = true
 		}
 	}
@@ -73,10 +78,10 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 
 // split gives each of ids its statusFact (the zero one when f holds
 // nothing of it, so that the cache keeps that too).
-func (f StatusFacts) split(ids []int64) map[int64]statusFact {
-	out := make(map[int64]statusFact, len(ids))
+func (f StatusFacts) split(ids []int64) map[int64]*statusFact {
+	out := make(map[int64]*statusFact, len(ids))
 	for _, id := range ids {
-		out[id] = statusFact{
+		out[id] = &statusFact{
 			mentions: f.Mentions[id], tags: f.Tags[id],
 			replies: f.Replies[id], favourites: f.Favourites[id], reblogs: f.Reblogs[id],
 			media: f.HasMedia[id], poll: f.HasPoll[id],
@@ -88,7 +93,7 @@ func (f StatusFacts) split(ids []int64) map[int64]statusFact {
 
 // add puts e, the facts of status id, into f, leaving out what is zero as
 // the statement does.
-func (f StatusFacts) add(id int64, e statusFact) {
+func (f StatusFacts) add(id int64, e *statusFact) {
 	if e.mentions != nil {
 		f.Mentions[id] = e.mentions
 	}
@@ -118,29 +123,19 @@ func (f StatusFacts) add(id int64, e statusFact) {
 	}
 }
 
-// mutedConversationsSQL reads which of the conversations in ?1 the
-// account ?0 muted.
-var mutedConversationsSQL = map[Dialect]string{
-	SQLite:   `SELECT conversation_id FROM conversation_mutes WHERE account_id = CAST(?0 AS BIGINT) AND conversation_id IN (` + selectIDsIn(SQLite, 1) + `)`,
-	Postgres: `SELECT conversation_id FROM conversation_mutes WHERE account_id = CAST(?0 AS BIGINT) AND conversation_id IN (` + selectIDsIn(Postgres, 1) + `)`,
-}
-
-// mutedConversations reads which of conversationIDs the account muted:
-// each of them is in the map, true or false.
-func (s *Store) mutedConversations(ctx context.Context, accountID int64, conversationIDs []int64) (map[int64]bool, error) {
-	rs, err := s.queryFixed(ctx, mutedConversationsSQL[s.dialect], accountID, int64List(conversationIDs, s.dialect))
+// mutedConversations reads the IDs of every conversation the account
+// muted, as a set: few, and a page asks about dozens.
+func (s *Store) mutedConversations(ctx context.Context, accountID int64) (map[int64]bool, error) {
+	rs, err := s.queryFixed(ctx, `SELECT conversation_id FROM conversation_mutes WHERE account_id = CAST(?0 AS BIGINT)`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: muted conversations: %w", classify(err))
 	}
-	muted, err := scanIDs(rs)
+	ids, err := scanIDs(rs)
 	if err != nil {
 		return nil, fmt.Errorf("storage: muted conversations: %w", classify(err))
 	}
-	out := make(map[int64]bool, len(conversationIDs))
-	for _, id := range conversationIDs {
-		out[id] = false
-	}
-	for _, id := range muted {
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
 		out[id] = true
 	}
 	return out, nil
