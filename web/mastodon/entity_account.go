@@ -70,6 +70,13 @@ type Account struct {
 	Role *Role `json:"role,omitempty"`
 	// Rounds is Rounds' professional profile (entity_rounds.go).
 	Rounds RoundsAccount `json:"rounds"`
+
+	// encoded is the library's encoding of this entity, kept by the
+	// cache of rendered accounts (accountView.render) and spliced into
+	// its statuses' JSON. It must equal jsonbody.Marshal of the entity,
+	// which holds only because a cached entity is never changed after
+	// rendering; nil everywhere else.
+	encoded []byte
 }
 
 // Field is a profile metadata field.

@@ -177,6 +177,7 @@ func TestEntitiesEncodeAsEncodingJSON(t *testing.T) {
 	inst := instance.Config{Domain: "rounds.example", Protocol: "https", Version: "0.1.0", Registrations: instance.RegistrationsClosed}
 	values := map[string]any{
 		"home page":            page,
+		"home page appended":   statusList(page),
 		"status with media":    page[3],
 		"status with poll":     page[5],
 		"reblog":               page[7],
