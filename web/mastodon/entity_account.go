@@ -71,11 +71,13 @@ type Account struct {
 	// Rounds is Rounds' professional profile (entity_rounds.go).
 	Rounds RoundsAccount `json:"rounds"`
 
-	// encoded is the library's encoding of this entity, kept by the
+	// encoded is the library's encoding of this entity, set only by the
 	// cache of rendered accounts (accountView.render) and spliced into
-	// its statuses' JSON. It must equal jsonbody.Marshal of the entity,
-	// which holds only because a cached entity is never changed after
-	// rendering; nil everywhere else.
+	// the JSON of the statuses that point at the entity (Status.Account).
+	// It must equal jsonbody.Marshal of the entity, which holds only
+	// because a cached entity is never changed after rendering. Copies
+	// (accountsFor's lists) carry it, but only a Status splices it and a
+	// Status points at the cached entity itself; the library ignores it.
 	encoded []byte
 }
 
