@@ -20,6 +20,7 @@ import (
 // author's kept bytes (Account.encoded) when it has them.
 func (s Status) AppendJSON(b []byte) ([]byte, error) { return s.appendJSON(b) }
 
+// appendJSON is AppendJSON without copying the status.
 func (s *Status) appendJSON(b []byte) ([]byte, error) {
 	var err error
 	b = append(b, `{"id":`...)
@@ -189,6 +190,7 @@ func appendBoolField(b []byte, key string, v *bool) []byte {
 	return strconv.AppendBool(append(b, key...), *v)
 }
 
+// appendMentions appends Status.mentions as the library encodes it.
 func appendMentions(b []byte, ms []Mention) []byte {
 	if len(ms) == 0 {
 		return appendEmpty(b, ms == nil)
@@ -211,6 +213,7 @@ func appendMentions(b []byte, ms []Mention) []byte {
 	return append(b, ']')
 }
 
+// appendTags appends Status.tags as the library encodes it.
 func appendTags(b []byte, ts []Tag) []byte {
 	if len(ts) == 0 {
 		return appendEmpty(b, ts == nil)
@@ -229,6 +232,7 @@ func appendTags(b []byte, ts []Tag) []byte {
 	return append(b, ']')
 }
 
+// appendEmojis appends a list of CustomEmoji as the library encodes it.
 func appendEmojis(b []byte, es []CustomEmoji) []byte {
 	if len(es) == 0 {
 		return appendEmpty(b, es == nil)
