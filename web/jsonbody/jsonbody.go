@@ -29,14 +29,18 @@ var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // characters (<, >, &) and U+2028/U+2029 escaped, invalid UTF-8 replaced
 // by U+FFFD, MarshalJSON methods honoured, map keys sorted. The bytes are
 // the caller's to keep (the verify_credentials cache keeps them): no
-// later call writes over them.
+// later call writes over them. An Appender appends its own bytes.
 func Marshal(v any) ([]byte, error) {
+	if a, ok := v.(Appender); ok {
+		return a.AppendJSON(nil)
+	}
 	return json.Marshal(v)
 }
 
 // Write answers status with v encoded as the body and the JSON content
 // type (unless the handler set one). If v cannot be encoded it answers
-// 500 with {"error": ...} instead, and records the error on c.
+// 500 with {"error": ...} instead, and records the error on c. An
+// Appender appends its own bytes, into the pooled buffer.
 func Write(c *gin.Context, status int, v any) {
 	buf := buffers.Get().(*bytes.Buffer)
 	defer func() {
@@ -45,16 +49,32 @@ func Write(c *gin.Context, status int, v any) {
 			buffers.Put(buf)
 		}
 	}()
-	// The Encoder writes into buf directly, where Marshal would copy its
-	// result out of its own buffer; it ends the value with a newline,
-	// which c.JSON's bodies never had.
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
+	body, err := encode(buf, v)
+	if err != nil {
 		_ = c.Error(err)
 		c.Abort()
 		WriteBytes(c, http.StatusInternalServerError, failed)
 		return
 	}
-	WriteBytes(c, status, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	WriteBytes(c, status, body)
+}
+
+// encode encodes v into buf and returns the body, which is buf's until
+// buf is reused.
+func encode(buf *bytes.Buffer, v any) ([]byte, error) {
+	if a, ok := v.(Appender); ok {
+		b, err := a.AppendJSON(buf.AvailableBuffer())
+		// Keep the grown slice as buf's storage, for the next request.
+		buf.Write(b)
+		return buf.Bytes(), err
+	}
+	// The Encoder writes into buf directly, where Marshal would copy its
+	// result out of its own buffer; it ends the value with a newline,
+	// which c.JSON's bodies never had.
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // Abort stops the handler chain, then answers as Write does.

@@ -1,6 +1,7 @@
 package jsonbody_test
 
 import (
+	"errors"
 	"io"
 	"math"
 	"net/http"
@@ -26,6 +27,8 @@ func TestWrite(t *testing.T) {
 		jsonbody.Write(c, http.StatusOK, struct{}{})
 	})
 	r.GET("/nan", func(c *gin.Context) { jsonbody.Write(c, http.StatusOK, math.NaN()) })
+	r.GET("/appender", func(c *gin.Context) { jsonbody.Write(c, http.StatusOK, appender(`{"own":"\u003c"}`)) })
+	r.GET("/appenderfails", func(c *gin.Context) { jsonbody.Write(c, http.StatusOK, appender("")) })
 	r.GET("/none", func(c *gin.Context) { jsonbody.Write(c, http.StatusNoContent, map[string]int{}) })
 	r.GET("/abort", func(c *gin.Context) { jsonbody.Abort(c, http.StatusForbidden, gin.H{"error": "no"}) }, func(*gin.Context) { after = true })
 	srv := httptest.NewServer(r)
@@ -39,6 +42,8 @@ func TestWrite(t *testing.T) {
 		{"/small", `["\u003cb\u003e"]`, "application/json; charset=utf-8", http.StatusAccepted},
 		{"/typed", `{}`, "application/activity+json", http.StatusOK},
 		{"/nan", `{"error":"Internal server error"}`, "application/json; charset=utf-8", http.StatusInternalServerError},
+		{"/appender", `{"own":"\u003c"}`, "application/json; charset=utf-8", http.StatusOK},
+		{"/appenderfails", `{"error":"Internal server error"}`, "application/json; charset=utf-8", http.StatusInternalServerError},
 		{"/none", ``, "application/json; charset=utf-8", http.StatusNoContent},
 		{"/abort", `{"error":"no"}`, "application/json; charset=utf-8", http.StatusForbidden},
 	} {
@@ -78,5 +83,23 @@ func TestMarshalKeepsItsBytes(t *testing.T) {
 	}
 	if string(first) != `{"account":"first"}` {
 		t.Errorf("Marshal's result changed to %s", first)
+	}
+}
+
+// appender is an Appender that appends itself, or fails when empty.
+type appender string
+
+func (a appender) AppendJSON(b []byte) ([]byte, error) {
+	if a == "" {
+		return b, errors.New("appender: empty")
+	}
+	return append(b, a...), nil
+}
+
+// TestMarshalAppender checks that Marshal uses an Appender's own bytes.
+func TestMarshalAppender(t *testing.T) {
+	got, err := jsonbody.Marshal(appender(`[1]`))
+	if err != nil || string(got) != `[1]` {
+		t.Errorf("Marshal(appender) = %s, %v; want [1]", got, err)
 	}
 }

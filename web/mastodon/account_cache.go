@@ -6,6 +6,7 @@ import (
 	"github.com/rounds-md/rounds/core/credential"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/storage"
+	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
 // accountCacheMax bounds the rendered Accounts kept (an entry also keeps
@@ -83,6 +84,11 @@ func (r accountView) render(a profile.Account) *Account {
 		return &e.out
 	}
 	e = &accountEntry{acct: a.Account, extras: a.Extras, card: a.Card, stats: a.Stats, out: r.h.accountAs(a, r.v)}
+	// Encoded once here, for every status of every page it is shown in;
+	// if it cannot be, the statuses encode it themselves (and fail).
+	if b, err := jsonbody.Marshal(&e.out); err == nil {
+		e.out.encoded = b
+	}
 	c.mu.Lock()
 	if len(c.entries) >= accountCacheMax {
 		clear(c.entries)

@@ -70,6 +70,15 @@ type Account struct {
 	Role *Role `json:"role,omitempty"`
 	// Rounds is Rounds' professional profile (entity_rounds.go).
 	Rounds RoundsAccount `json:"rounds"`
+
+	// encoded is the library's encoding of this entity, set only by the
+	// cache of rendered accounts (accountView.render) and spliced into
+	// the JSON of the statuses that point at the entity (Status.Account).
+	// It must equal jsonbody.Marshal of the entity, which holds only
+	// because a cached entity is never changed after rendering. Copies
+	// (accountsFor's lists) carry it, but only a Status splices it and a
+	// Status points at the cached entity itself; the library ignores it.
+	encoded []byte
 }
 
 // Field is a profile metadata field.

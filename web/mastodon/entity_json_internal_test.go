@@ -177,6 +177,7 @@ func TestEntitiesEncodeAsEncodingJSON(t *testing.T) {
 	inst := instance.Config{Domain: "rounds.example", Protocol: "https", Version: "0.1.0", Registrations: instance.RegistrationsClosed}
 	values := map[string]any{
 		"home page":            page,
+		"home page appended":   statusList(page),
 		"status with media":    page[3],
 		"status with poll":     page[5],
 		"reblog":               page[7],
@@ -247,9 +248,21 @@ func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
 func (d *discard) WriteHeader(int)             {}
 
 // BenchmarkHomePageJSON writes a 40-status home page as encoding/json
-// does (gin's c.JSON before jsonbody) and as jsonbody does.
+// does (gin's c.JSON before jsonbody), as jsonbody does with the library
+// ([]Status), and with the Status appender (statusList), its authors'
+// bytes kept as the cache of rendered accounts keeps them or not.
 func BenchmarkHomePageJSON(b *testing.B) {
 	page := sampleHomePage()
+	kept := sampleHomePage()
+	for i := range kept {
+		for _, s := range []*Status{&kept[i], kept[i].Reblog} {
+			if s != nil {
+				a := *s.Account
+				a.encoded, _ = jsonbody.Marshal(&a)
+				s.Account = &a
+			}
+		}
+	}
 	gin.SetMode(gin.ReleaseMode)
 	for _, e := range []struct {
 		name  string
@@ -260,6 +273,8 @@ func BenchmarkHomePageJSON(b *testing.B) {
 			jsonbody.WriteBytes(c, http.StatusOK, body)
 		}},
 		{"jsonbody", func(c *gin.Context) { jsonbody.Write(c, http.StatusOK, page) }},
+		{"appender", func(c *gin.Context) { jsonbody.Write(c, http.StatusOK, statusList(page)) }},
+		{"appender-kept", func(c *gin.Context) { jsonbody.Write(c, http.StatusOK, statusList(kept)) }},
 	} {
 		b.Run(e.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -72,9 +72,10 @@ func accountsFor[T any](h *Handler, c *gin.Context, items []T, of func(*T) *prof
 	return out, nil
 }
 
-// statusesFor renders sts for the request's viewer (viewFor). It reports
-// false after answering with an error.
-func (h *Handler) statusesFor(c *gin.Context, sts []timeline.Status) ([]Status, bool) {
+// statusesFor renders sts for the request's viewer (viewFor), as a list
+// that appends its own JSON. It reports false after answering with an
+// error.
+func (h *Handler) statusesFor(c *gin.Context, sts []timeline.Status) (statusList, bool) {
 	accts := make([]*profile.Account, 0, len(sts))
 	for i := range sts {
 		accts = statusAccounts(accts, &sts[i])
