@@ -37,11 +37,19 @@ func Marshal(v any) ([]byte, error) {
 	return json.Marshal(v)
 }
 
+// appended holds the slices Appenders write into, between requests: the
+// bytes are written from the slice itself, with no copy into a Buffer.
+var appended = sync.Pool{New: func() any { return new([]byte) }}
+
 // Write answers status with v encoded as the body and the JSON content
 // type (unless the handler set one). If v cannot be encoded it answers
 // 500 with {"error": ...} instead, and records the error on c. An
-// Appender appends its own bytes, into the pooled buffer.
+// Appender appends its own bytes, into a pooled slice.
 func Write(c *gin.Context, status int, v any) {
+	if a, ok := v.(Appender); ok {
+		writeAppended(c, status, a)
+		return
+	}
 	buf := buffers.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= maxPooled {
@@ -49,32 +57,36 @@ func Write(c *gin.Context, status int, v any) {
 			buffers.Put(buf)
 		}
 	}()
-	body, err := encode(buf, v)
-	if err != nil {
-		_ = c.Error(err)
-		c.Abort()
-		WriteBytes(c, http.StatusInternalServerError, failed)
-		return
-	}
-	WriteBytes(c, status, body)
-}
-
-// encode encodes v into buf and returns the body, which is buf's until
-// buf is reused.
-func encode(buf *bytes.Buffer, v any) ([]byte, error) {
-	if a, ok := v.(Appender); ok {
-		b, err := a.AppendJSON(buf.AvailableBuffer())
-		// Keep the grown slice as buf's storage, for the next request.
-		buf.Write(b)
-		return buf.Bytes(), err
-	}
 	// The Encoder writes into buf directly, where Marshal would copy its
 	// result out of its own buffer; it ends the value with a newline,
 	// which c.JSON's bodies never had.
 	if err := json.NewEncoder(buf).Encode(v); err != nil {
-		return nil, err
+		failed500(c, err)
+		return
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	WriteBytes(c, status, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// writeAppended is Write for an Appender.
+func writeAppended(c *gin.Context, status int, a Appender) {
+	p := appended.Get().(*[]byte)
+	b, err := a.AppendJSON((*p)[:0])
+	if err != nil {
+		failed500(c, err)
+	} else {
+		WriteBytes(c, status, b)
+	}
+	if cap(b) <= maxPooled {
+		*p = b[:0]
+		appended.Put(p)
+	}
+}
+
+// failed500 records err on c, stops the handler chain and answers 500.
+func failed500(c *gin.Context, err error) {
+	_ = c.Error(err)
+	c.Abort()
+	WriteBytes(c, http.StatusInternalServerError, failed)
 }
 
 // Abort stops the handler chain, then answers as Write does.
