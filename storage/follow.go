@@ -173,25 +173,32 @@ func (s *Store) TiesOf(ctx context.Context, accountID int64, others []int64) (Ti
 	}
 	slices.Sort(others)
 	others = slices.Compact(others)
-	ties, err := cachedFor(ctx, s, kindTies, accountID, others, func(ctx context.Context, others []int64) (map[int64]tie, error) {
+	ties := make([]accountTie, 0, len(others))
+	err := cachedEach(ctx, s, kindTies, accountID, others, func(ctx context.Context, others []int64) (map[int64]tie, error) {
 		return s.tiesOf(ctx, accountID, others)
-	}, same[tie])
+	}, same[tie], func(id int64, t tie) { ties = append(ties, accountTie{id, t}) })
 	if err != nil {
 		return tiesOfBits(nil), err
 	}
 	return tiesOfBits(ties), nil
 }
 
+// accountTie is one other account's tie.
+type accountTie struct {
+	id  int64
+	tie tie
+}
+
 // tiesOfBits spreads each other account's tie over the sets of Ties
 // (all empty, not nil, for no ties).
-func tiesOfBits(ties map[int64]tie) Ties {
+func tiesOfBits(ties []accountTie) Ties {
 	// Each set is made at its final size: the home page asks about 40
 	// authors twice, and growing the followed set one ID at a time was
 	// most of this function's time.
 	var n [tieKinds]int
-	for _, b := range ties {
+	for _, t := range ties {
 		for k := range n {
-			if b&(1<<k) != 0 {
+			if t.tie&(1<<k) != 0 {
 				n[k]++
 			}
 		}
@@ -201,10 +208,10 @@ func tiesOfBits(ties map[int64]tie) Ties {
 	for k, set := range sets {
 		*set = make(map[int64]bool, n[k])
 	}
-	for id, b := range ties {
+	for _, t := range ties {
 		for k, set := range sets {
-			if b&(1<<k) != 0 {
-				(*set)[id] = true
+			if t.tie&(1<<k) != 0 {
+				(*set)[t.id] = true
 			}
 		}
 	}

@@ -352,10 +352,29 @@ func cachedFor[T any](ctx context.Context, s *Store, kind cacheKind, owner int64
 	if c == nil || s.inTx() || len(ids) == 0 {
 		return load(ctx, ids)
 	}
+	out := make(map[int64]T, len(ids))
+	if err := cachedEach(ctx, s, kind, owner, ids, load, clone, func(id int64, v T) { out[id] = v }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// cachedEach is cachedFor handing each value found to found rather than
+// building a map, for callers that spread a page's values into their
+// own structures at once. found may run with the kind's lock held: it
+// must not use the cache.
+func cachedEach[T any](ctx context.Context, s *Store, kind cacheKind, owner int64, ids []int64, load func(context.Context, []int64) (map[int64]T, error), clone func(T) T, found func(int64, T)) error {
+	c := s.cache
+	if c == nil || s.inTx() || len(ids) == 0 {
+		loaded, err := load(ctx, ids)
+		for id, v := range loaded {
+			found(id, v)
+		}
+		return err
+	}
 	kc := &c.kinds[kind]
 	now := c.now()
 	gen := kc.gen.Load()
-	out := make(map[int64]T, len(ids))
 	var miss []int64
 	kc.mu.RLock()
 	mine := kc.owners[owner]
@@ -366,16 +385,16 @@ func cachedFor[T any](ctx context.Context, s *Store, kind cacheKind, owner int64
 			continue
 		}
 		if e.ok {
-			out[id] = clone(e.val.(T))
+			found(id, clone(e.val.(T)))
 		}
 	}
 	kc.mu.RUnlock()
 	if len(miss) == 0 {
-		return out, nil
+		return nil
 	}
 	loaded, err := load(ctx, miss)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// What was read is kept only if nothing that could change it was
 	// written meanwhile.
@@ -394,7 +413,7 @@ func cachedFor[T any](ctx context.Context, s *Store, kind cacheKind, owner int64
 	for _, id := range miss {
 		v, ok := loaded[id]
 		if ok {
-			out[id] = v
+			found(id, v)
 		}
 		if keep {
 			var stored any
@@ -410,7 +429,7 @@ func cachedFor[T any](ctx context.Context, s *Store, kind cacheKind, owner int64
 	if keep {
 		kc.mu.Unlock()
 	}
-	return out, nil
+	return nil
 }
 
 // windowEnd is when an entry of kind and owner loaded at now expires: at

@@ -46,18 +46,15 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 	if len(ids) == 0 {
 		return f, nil
 	}
-	each, err := cachedFor(ctx, s, kindStatusFacts, viewerID, unique(ids), func(ctx context.Context, miss []int64) (map[int64]*statusFact, error) {
+	err := cachedEach(ctx, s, kindStatusFacts, viewerID, unique(ids), func(ctx context.Context, miss []int64) (map[int64]*statusFact, error) {
 		read, err := s.statusFactsOf(ctx, viewerID, miss, nil, true)
 		if err != nil {
 			return nil, err
 		}
 		return read.split(miss), nil
-	}, (*statusFact).clone)
+	}, (*statusFact).clone, f.add)
 	if err != nil {
 		return f, err
-	}
-	for id, e := range each {
-		f.add(id, e)
 	}
 	if viewerID == 0 || len(conversationIDs) == 0 {
 		return f, nil
