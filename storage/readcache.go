@@ -409,7 +409,11 @@ func cachedEach[T any](ctx context.Context, s *Store, kind cacheKind, owner int6
 			kc.owners[owner] = mine
 		}
 	}
-	expires := c.windowEnd(now, kind, owner)
+	// Entries expire at the end of the current TTL window, not TTL after
+	// each load: a page reads dozens of entries loaded at different
+	// moments, and staggered expiries would make nearly every page miss
+	// one of them. The bound on staleness is the same.
+	expires := now.Truncate(c.ttl).Add(c.ttl)
 	for _, id := range miss {
 		v, ok := loaded[id]
 		if ok {
@@ -430,24 +434,6 @@ func cachedEach[T any](ctx context.Context, s *Store, kind cacheKind, owner int6
 		kc.mu.Unlock()
 	}
 	return nil
-}
-
-// windowEnd is when an entry of kind and owner loaded at now expires: at
-// the end of the current TTL window, not TTL after each load, since a
-// page reads dozens of entries loaded at different moments, and
-// staggered expiries would make nearly every page miss one of them. The
-// bound on staleness is the same. The kinds a ReadStamp covers share one
-// window (a stamp holds for the window its reads were made in). The
-// others are one viewer's (the facts of statuses, home heads), and each
-// viewer's window is shifted by a phase of its own, so that the pages of
-// all viewers do not miss at the same instant at every window's end, a
-// burst of statements that made the slowest pages.
-func (c *readCache) windowEnd(now time.Time, kind cacheKind, owner int64) time.Time {
-	if kind < numStamped || owner == 0 {
-		return now.Truncate(c.ttl).Add(c.ttl)
-	}
-	phase := time.Duration((uint64(owner) * 0x9E3779B97F4A7C15) % uint64(c.ttl))
-	return now.Add(-phase).Truncate(c.ttl).Add(phase + c.ttl)
 }
 
 // drop removes about n entries, whole owners at a time where they hold

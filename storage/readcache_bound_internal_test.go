@@ -49,30 +49,3 @@ func TestReadCacheBound(t *testing.T) {
 		}
 	}
 }
-
-// TestWindowEnd: an entry expires after its load by at most the TTL and
-// later than the load; the stamped kinds share one window; the viewers'
-// kinds are spread over the window by viewer.
-func TestWindowEnd(t *testing.T) {
-	c := newReadCache(2*time.Second, -1)
-	base := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
-	ends := map[time.Time]bool{}
-	for owner := int64(1); owner <= 200; owner++ {
-		for step := range 50 {
-			now := base.Add(time.Duration(step) * 97 * time.Millisecond)
-			for _, kind := range []cacheKind{kindTies, kindStatusFacts} {
-				end := c.windowEnd(now, kind, owner)
-				if !end.After(now) || end.Sub(now) > c.ttl {
-					t.Fatalf("kind %d, owner %d, loaded at %v: expires at %v", kind, owner, now, end)
-				}
-				if kind == kindTies && !end.Equal(now.Truncate(c.ttl).Add(c.ttl)) {
-					t.Fatalf("a stamped kind's window is not the shared one: %v", end)
-				}
-			}
-		}
-		ends[c.windowEnd(base, kindStatusFacts, owner)] = true
-	}
-	if len(ends) < 100 {
-		t.Errorf("200 viewers' entries loaded at one moment expire at %d moments, want them spread", len(ends))
-	}
-}
