@@ -90,7 +90,7 @@ var cacheDeps = map[string][]cacheKind{
 	"list_accounts":            {kindExclusiveLists},
 	// What StatusFactsOf reads: status_stats's counters are kept by
 	// triggers on statuses, favourites, status_mentions, status_tags,
-	// media_attachments and polls (TestStatusFactsDeps).
+	// media_attachments and polls (TestCachedTablesDeps).
 	"statuses":           {kindStatusFacts, kindHomeHead},
 	"home_feed":          {kindHomeHead},
 	"status_stats":       {kindStatusFacts},
@@ -196,8 +196,8 @@ type kindCache struct {
 	// a row's own values, the viewer for values that are one account's
 	// view of others (ties, the facts of statuses). Two levels rather
 	// than one map keyed by the pair: a page's lookups then fall in one
-	// small map, with the runtime's fast path for int64 keys, which
-	// made the lookups of a home page a third cheaper.
+	// small map, with the runtime's fast path for int64 keys (about a
+	// fifth less CPU for a home page's lookups in the profiles).
 	owners map[int64]map[int64]cacheEntry
 	// size counts the entries of every owner.
 	size int
