@@ -335,7 +335,10 @@ func dumpSchema(t *testing.T, db *sql.DB, d storage.Dialect) map[string][]string
 				FROM information_schema.columns WHERE table_schema = current_schema()`,
 			"indexes":     `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()`,
 			"constraints": `SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = current_schema()::regnamespace`,
-			"triggers":    `SELECT tgrelid::regclass || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal`,
+			// This schema's only: other packages' tests, run at the same
+			// time on the same database, make and drop schemas of their own.
+			"triggers": `SELECT tgrelid::regclass || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal
+				AND tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = current_schema()::regnamespace)`,
 		} {
 			out[k] = queryStrings(t, db, q)
 			slices.Sort(out[k])
