@@ -24,14 +24,16 @@ func (s *Store) CachedStatuses() (rows, size int) {
 	return len(c.rows), c.size
 }
 
-// StatusFactsOfJSON is StatusFactsOf as it was before the SQLite texts
-// with slots: the IDs as one JSON array whatever their number.
-func (s *Store) StatusFactsOfJSON(ctx context.Context, viewerID int64, ids, conversationIDs []int64) (StatusFacts, error) {
-	return s.statusFactsOf(ctx, viewerID, ids, conversationIDs, false)
+// StatusFactsOfJSON is the facts statement as it was before the SQLite
+// texts with slots, the IDs as one JSON array whatever their number:
+// StatusFactsOf without the read cache and without muted conversations.
+func (s *Store) StatusFactsOfJSON(ctx context.Context, viewerID int64, ids []int64) (StatusFacts, error) {
+	return s.statusFactsOf(ctx, viewerID, ids, false)
 }
 
 // StatusFactsOfStatement is StatusFactsOf read by the facts statement
-// every time, without the read cache.
-func (s *Store) StatusFactsOfStatement(ctx context.Context, viewerID int64, ids, conversationIDs []int64) (StatusFacts, error) {
-	return s.statusFactsOf(ctx, viewerID, ids, conversationIDs, true)
+// every time, without the read cache and without muted conversations
+// (which StatusFactsOf reads apart).
+func (s *Store) StatusFactsOfStatement(ctx context.Context, viewerID int64, ids []int64) (StatusFacts, error) {
+	return s.statusFactsOf(ctx, viewerID, ids, true)
 }

@@ -26,7 +26,7 @@ func TestPreparedReadsPlanOnce(t *testing.T) {
 		if _, err := s.HomeStatuses(ctx, 1, storage.Page{Limit: 40, MaxID: 1 << 62}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.StatusFactsOfStatement(ctx, 1, []int64{1, 2, 3}, []int64{1}); err != nil {
+		if _, err := s.StatusFactsOfStatement(ctx, 1, []int64{1, 2, 3}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -39,23 +39,21 @@ func newStatusFacts() StatusFacts {
 }
 
 // statusFactsOf is StatusFactsOf read by the facts statement, without
-// the read cache; unless slots is set, SQLite is given the IDs as JSON
-// however few there are (statusFactsQuery).
-func (s *Store) statusFactsOf(ctx context.Context, viewerID int64, ids, conversationIDs []int64, slots bool) (StatusFacts, error) {
+// the read cache and without the viewer's muted conversations (which
+// StatusFactsOf reads apart); unless slots is set, SQLite is given the
+// IDs as JSON however few there are (statusFactsQuery).
+func (s *Store) statusFactsOf(ctx context.Context, viewerID int64, ids []int64, slots bool) (StatusFacts, error) {
 	f := newStatusFacts()
 	if len(ids) == 0 {
 		return f, nil
 	}
-	ids, conversationIDs = unique(ids), unique(conversationIDs)
-	if len(conversationIDs) == 0 {
-		conversationIDs = []int64{0}
-	}
+	ids = unique(ids)
 	type row struct {
 		K, S  string
 		ID, N int64
 	}
 	var rows []row
-	query, args := s.statusFactsQuery(viewerID, ids, conversationIDs, slots)
+	query, args := s.statusFactsQuery(viewerID, ids, slots)
 	rs, err := s.queryFixed(ctx, query, args...)
 	if err == nil {
 		// Scanned by hand: bun's reflection cost more than the query.
@@ -75,7 +73,7 @@ func (s *Store) statusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 		return f, fmt.Errorf("storage: status facts: %w", classify(err))
 	}
 	marks := map[string]map[int64]bool{
-		"F": f.Favourited, "B": f.Bookmarked, "P": f.Pinned, "R": f.Reblogged, "M": f.MutedConversations,
+		"F": f.Favourited, "B": f.Bookmarked, "P": f.Pinned, "R": f.Reblogged,
 	}
 	for _, r := range rows {
 		switch r.K {
@@ -83,7 +81,7 @@ func (s *Store) statusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 			f.Favourites[r.ID] = int(r.N)
 		case "r":
 			f.Reblogs[r.ID] = int(r.N)
-		case "F", "B", "P", "R", "M":
+		case "F", "B", "P", "R":
 			marks[r.K][r.ID] = true
 		case "m":
 			f.Mentions[r.ID] = append(f.Mentions[r.ID], r.N)
@@ -153,21 +151,19 @@ const statusFactsJoinsPostgres = `
 	UNION ALL SELECT 't', st.status_id, 0, st.name FROM stats CROSS JOIN LATERAL (SELECT st.status_id, t.name
 		FROM status_tags AS st CROSS JOIN tags AS t WHERE st.status_id = stats.status_id AND t.id = st.tag_id OFFSET 0) AS st WHERE stats.tags_count > 0`
 
-// statusFactsBranches reads the other facts of the statuses in page (and
-// the conversations in convs) for the viewer ?2, after statusFactsJoins.
-// Its texts are fixed, so each is prepared once (queryFixed); page and
-// convs are written by statusFactsQuery.
+// statusFactsBranches reads the other facts of the statuses in page for
+// the viewer ?1, after statusFactsJoins. Its texts are fixed, so each is
+// prepared once (queryFixed); page is written by statusFactsQuery.
 const statusFactsBranches = `
 	UNION ALL SELECT 'a', status_id, media_count, '' FROM stats WHERE media_count > 0
 	UNION ALL SELECT 'p', status_id, 1, '' FROM stats WHERE polls_count > 0
 	UNION ALL SELECT 'c', status_id, replies_count, '' FROM stats WHERE replies_count > 0
 	UNION ALL SELECT 'f', status_id, favourites_count, '' FROM stats WHERE favourites_count > 0
 	UNION ALL SELECT 'r', status_id, reblogs_count, '' FROM stats WHERE reblogs_count > 0
-	UNION ALL SELECT 'F', f.status_id, 1, '' FROM stats CROSS JOIN favourites AS f WHERE stats.favourites_count > 0 AND f.account_id = CAST(?2 AS BIGINT) AND f.status_id = stats.status_id
-	UNION ALL SELECT 'B', b.status_id, 1, '' FROM page CROSS JOIN bookmarks AS b WHERE b.account_id = CAST(?2 AS BIGINT) AND b.status_id = page.id
-	UNION ALL SELECT 'P', p.status_id, 1, '' FROM page CROSS JOIN status_pins AS p WHERE p.account_id = CAST(?2 AS BIGINT) AND p.status_id = page.id
-	UNION ALL SELECT 'R', boost.reblog_of_id, 1, '' FROM stats CROSS JOIN statuses AS boost WHERE stats.reblogs_count > 0 AND boost.account_id = CAST(?2 AS BIGINT) AND boost.reblog_of_id = stats.status_id AND boost.deleted_at IS NULL
-	UNION ALL SELECT 'M', cm.conversation_id, 1, '' FROM convs CROSS JOIN conversation_mutes AS cm WHERE cm.account_id = CAST(?2 AS BIGINT) AND cm.conversation_id = convs.id`
+	UNION ALL SELECT 'F', f.status_id, 1, '' FROM stats CROSS JOIN favourites AS f WHERE stats.favourites_count > 0 AND f.account_id = CAST(?1 AS BIGINT) AND f.status_id = stats.status_id
+	UNION ALL SELECT 'B', b.status_id, 1, '' FROM page CROSS JOIN bookmarks AS b WHERE b.account_id = CAST(?1 AS BIGINT) AND b.status_id = page.id
+	UNION ALL SELECT 'P', p.status_id, 1, '' FROM page CROSS JOIN status_pins AS p WHERE p.account_id = CAST(?1 AS BIGINT) AND p.status_id = page.id
+	UNION ALL SELECT 'R', boost.reblog_of_id, 1, '' FROM stats CROSS JOIN statuses AS boost WHERE stats.reblogs_count > 0 AND boost.account_id = CAST(?1 AS BIGINT) AND boost.reblog_of_id = stats.status_id AND boost.deleted_at IS NULL`
 
 // unique returns ids sorted, without repeats (a copy: the caller's slice
 // keeps its order).

@@ -47,7 +47,7 @@ func (s *Store) StatusFactsOf(ctx context.Context, viewerID int64, ids, conversa
 		return f, nil
 	}
 	err := cachedEach(ctx, s, kindStatusFacts, viewerID, unique(ids), func(ctx context.Context, miss []int64) (map[int64]*statusFact, error) {
-		read, err := s.statusFactsOf(ctx, viewerID, miss, nil, true)
+		read, err := s.statusFactsOf(ctx, viewerID, miss, true)
 		if err != nil {
 			return nil, err
 		}

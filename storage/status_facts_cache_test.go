@@ -10,6 +10,7 @@ import (
 
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/storage/storagetest"
+	"github.com/uptrace/bun"
 )
 
 // TestStatusFactsCache checks the kept facts of statuses on both
@@ -56,8 +57,9 @@ func TestStatusFactsCache(t *testing.T) {
 			for _, viewer := range []int64{0, ana, cy} {
 				got, err := s.StatusFactsOf(ctx, viewer, page, convs)
 				must(err)
-				want, err := s.StatusFactsOfStatement(ctx, viewer, page, convs)
+				want, err := s.StatusFactsOfStatement(ctx, viewer, page)
 				must(err)
+				want.MutedConversations = mutedIn(t, s, viewer, convs)
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("after %s, for viewer %d:\n got %+v\nwant %+v", what, viewer, got, want)
 				}
@@ -141,6 +143,22 @@ func TestStatusFactsCache(t *testing.T) {
 		}
 		check("a rolled-back favourite")
 	}, func(c *storage.Config) { c.ReadCacheTTL = time.Hour }) // no window ends between two reads
+}
+
+// mutedIn reads straight from the database which of convs the viewer
+// muted, as StatusFactsOf reports them.
+func mutedIn(t *testing.T, s *storage.Store, viewer int64, convs []int64) map[int64]bool {
+	t.Helper()
+	var ids []int64
+	if err := rawDB(s).NewRaw(`SELECT conversation_id FROM conversation_mutes WHERE account_id = ? AND conversation_id IN (?)`,
+		viewer, bun.In(convs)).Scan(context.Background(), &ids); err != nil {
+		t.Fatal(err)
+	}
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out
 }
 
 // TestStatusFactsCacheOtherProcess checks the stated bound for another

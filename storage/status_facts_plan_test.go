@@ -48,7 +48,7 @@ func TestStatusFactsProbesPerStatus(t *testing.T) {
 	for i := range ids {
 		ids[i] = int64(1 + 2*i)
 	}
-	f, err := s.StatusFactsOfStatement(ctx, a.ID, ids, nil)
+	f, err := s.StatusFactsOfStatement(ctx, a.ID, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestStatusFactsProbesPerStatus(t *testing.T) {
 		AND statement NOT LIKE '%pg_prepared_statements%'`).Scan(&name); err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Join(queryStrings(t, db, `EXPLAIN EXECUTE "`+name+`" ('{1,3,5}', '{0}', 1)`), "\n")
+	text := strings.Join(queryStrings(t, db, `EXPLAIN EXECUTE "`+name+`" ('{1,3,5}', 1)`), "\n")
 	for _, table := range []string{"status_stats", "status_mentions", "status_tags"} {
 		if strings.Contains(text, "Seq Scan on "+table) {
 			t.Errorf("the facts statement scans all of %s:\n%s", table, text)

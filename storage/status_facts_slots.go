@@ -25,29 +25,29 @@ var statusFactsSlotCounts = [...]int{1, 8, 20, 40, 80}
 
 // statusFactsText is one SQLite text of the facts statement with slots.
 type statusFactsText struct {
-	// slots is how many IDs each of page and convs takes.
+	// slots is how many IDs page takes.
 	slots int
 	text  string
 }
 
 // The facts statement's texts, written once rather than on each call.
 var (
-	statusFactsSQLite = `WITH page(id) AS (` + selectIDsIn(SQLite, 0) + `), convs(id) AS (` + selectIDsIn(SQLite, 1) + `)` +
+	statusFactsSQLite = `WITH page(id) AS (` + selectIDsIn(SQLite, 0) + `)` +
 		statusFactsStats + statusFactsJoins + statusFactsBranches
-	statusFactsPostgres = `WITH page(id) AS (` + selectIDsIn(Postgres, 0) + `), convs(id) AS (` + selectIDsIn(Postgres, 1) + `)` +
+	statusFactsPostgres = `WITH page(id) AS (` + selectIDsIn(Postgres, 0) + `)` +
 		statusFactsStatsPostgres + statusFactsJoinsPostgres + statusFactsBranches
 	statusFactsSQLiteSlots = slotTexts()
 )
 
 // slotTexts writes the SQLite facts texts with slots, in ascending slot
-// counts. Their arguments keep the array texts' positions: ?0 and ?1
-// (the arrays) are unused and bound to NULL, ?2 is the viewer, the
-// page's IDs are ?3 to ?n+2 and the conversations' ?n+3 to ?2n+2.
+// counts. Their arguments keep the array text's positions: ?0 (the
+// array) is unused and bound to NULL, ?1 is the viewer, the page's IDs
+// are ?2 to ?n+1.
 func slotTexts() []statusFactsText {
 	texts := make([]statusFactsText, len(statusFactsSlotCounts))
 	for i, n := range statusFactsSlotCounts {
-		texts[i] = statusFactsText{slots: n, text: `WITH page(id) AS (` + valuesOf(3, n) + `), convs(id) AS (` +
-			valuesOf(3+n, n) + `)` + statusFactsStats + statusFactsJoins + statusFactsBranches}
+		texts[i] = statusFactsText{slots: n, text: `WITH page(id) AS (` + valuesOf(2, n) + `)` +
+			statusFactsStats + statusFactsJoins + statusFactsBranches}
 	}
 	return texts
 }
@@ -66,29 +66,24 @@ func valuesOf(first, n int) string {
 	return b.String()
 }
 
-// statusFactsQuery returns the facts statement's text for the viewer,
-// the page's unique ids and its conversations, and its arguments: on
-// SQLite, when slots is set, the text with the fewest slots that hold
-// them all.
-func (s *Store) statusFactsQuery(viewerID int64, ids, conversationIDs []int64, slots bool) (string, []any) {
+// statusFactsQuery returns the facts statement's text for the viewer and
+// the page's unique ids, and its arguments: on SQLite, when slots is set,
+// the text with the fewest slots that hold them all.
+func (s *Store) statusFactsQuery(viewerID int64, ids []int64, slots bool) (string, []any) {
 	if s.dialect == Postgres {
-		return statusFactsPostgres, []any{int64List(ids, Postgres), int64List(conversationIDs, Postgres), viewerID}
+		return statusFactsPostgres, []any{int64List(ids, Postgres), viewerID}
 	}
-	n := max(len(ids), len(conversationIDs))
 	for _, t := range statusFactsSQLiteSlots {
-		if !slots || n > t.slots {
+		if !slots || len(ids) > t.slots {
 			continue
 		}
 		// Unfilled slots stay nil: NULL.
-		args := make([]any, 3+2*t.slots)
-		args[2] = viewerID
+		args := make([]any, 2+t.slots)
+		args[1] = viewerID
 		for i, id := range ids {
-			args[3+i] = id
-		}
-		for i, id := range conversationIDs {
-			args[3+t.slots+i] = id
+			args[2+i] = id
 		}
 		return t.text, args
 	}
-	return statusFactsSQLite, []any{int64List(ids, SQLite), int64List(conversationIDs, SQLite), viewerID}
+	return statusFactsSQLite, []any{int64List(ids, SQLite), viewerID}
 }

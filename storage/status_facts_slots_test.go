@@ -13,12 +13,11 @@ import (
 )
 
 // TestStatusFactsSlots: at each edge of the SQLite texts with slots (no
-// IDs, one, a full text, one more, more than the largest text holds), and
-// with more conversations than statuses, the facts are those of the
-// statement that takes the IDs as JSON, every status and conversation of
-// the request counted (the last slot of a text included) and none other;
-// on SQLite each request takes the text with the fewest slots that hold
-// it, or JSON past the largest.
+// IDs, one, a full text, one more, more than the largest text holds), the
+// facts are those of the statement that takes the IDs as JSON, every
+// status of the request counted (the last slot of a text included) and
+// none other; on SQLite each request takes the text with the fewest slots
+// that hold it, or JSON past the largest.
 func TestStatusFactsSlots(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
@@ -52,17 +51,10 @@ func TestStatusFactsSlots(t *testing.T) {
 			_, err := s.AddMark(ctx, m, acct[who], id)
 			must(err)
 		}
-		// Every status has a favourite (cy's), and ana, who reads, has
-		// muted every conversation, so that each slot shows in Favourites
-		// or MutedConversations; the other facts vary. The conversations
-		// are not the statuses' IDs, so that a slot of one read as the
-		// other shows too.
+		// Every status has a favourite (cy's), so that each slot shows in
+		// Favourites; the other facts vary.
 		const total = 100
-		ids, convIDs := make([]int64, total), make([]int64, total+1)
-		for i := range convIDs {
-			convIDs[i] = int64(1_000_000 + i)
-			must(s.MuteConversation(ctx, acct["ana"], convIDs[i]))
-		}
+		ids := make([]int64, total)
 		for i := range ids {
 			n := storage.NewStatus{}
 			if i%2 == 0 {
@@ -92,38 +84,36 @@ func TestStatusFactsSlots(t *testing.T) {
 		// The IDs increase with i, so the first n of them fill the first
 		// n slots in order.
 		for _, c := range []struct {
-			statuses, convs int
-			repeat          bool
-			slots           int // of the SQLite text; 0: JSON
+			statuses int
+			repeat   bool
+			slots    int // of the SQLite text; 0: JSON
 		}{
-			{0, 0, false, 0}, {1, 0, false, 1}, {1, 1, true, 1}, {1, 2, false, 8}, {2, 2, true, 8},
-			{8, 8, false, 8}, {8, 9, false, 20}, {9, 1, false, 20}, {9, 9, false, 20},
-			{20, 20, false, 20}, {21, 21, false, 40}, {40, 40, true, 40}, {41, 41, false, 80},
-			{80, 80, false, 80}, {80, 81, false, 0}, {81, 81, false, 0}, {total, total, true, 0},
+			{0, false, 0}, {1, false, 1}, {1, true, 1}, {2, false, 8}, {2, true, 8},
+			{8, false, 8}, {9, false, 20}, {20, false, 20}, {21, false, 40}, {40, true, 40},
+			{41, false, 80}, {80, false, 80}, {81, false, 0}, {total, true, 0},
 		} {
-			name := fmt.Sprintf("%d statuses, %d conversations", c.statuses, c.convs)
-			page, convs := ids[:c.statuses], convIDs[:c.convs]
+			name := fmt.Sprintf("%d statuses", c.statuses)
+			page := ids[:c.statuses]
 			if c.repeat {
-				// Repeats, as a page sends for the statuses of one
-				// conversation, take no slots.
-				page, convs = append(append([]int64{}, page...), page...), append(append([]int64{}, convs...), convs...)
+				// Repeats (a boost and its original on one page) take no
+				// slots.
+				page = append(append([]int64{}, page...), page...)
 			}
 			mu.Lock()
 			texts = nil
 			mu.Unlock()
-			got, err := s.StatusFactsOfStatement(ctx, acct["ana"], page, convs)
+			got, err := s.StatusFactsOfStatement(ctx, acct["ana"], page)
 			must(err)
 			mu.Lock()
 			sent := texts
 			mu.Unlock()
-			want, err := s.StatusFactsOfJSON(ctx, acct["ana"], page, convs)
+			want, err := s.StatusFactsOfJSON(ctx, acct["ana"], page)
 			must(err)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s: with slots\n got %+v\nwant %+v", name, got, want)
 			}
-			if len(got.Favourites) != c.statuses || len(got.MutedConversations) != c.convs {
-				t.Errorf("%s: favourites of %d statuses and %d muted conversations, want %d and %d",
-					name, len(got.Favourites), len(got.MutedConversations), c.statuses, c.convs)
+			if len(got.Favourites) != c.statuses {
+				t.Errorf("%s: favourites of %d statuses, want %d", name, len(got.Favourites), c.statuses)
 			}
 			switch {
 			case c.statuses == 0:
@@ -135,8 +125,7 @@ func TestStatusFactsSlots(t *testing.T) {
 			case s.Dialect() != storage.SQLite:
 			case c.slots == 0 && !strings.Contains(sent[0], "json_each"):
 				t.Errorf("%s: not the JSON text: %.80s", name, sent[0])
-			case c.slots > 0 && !strings.HasPrefix(sent[0], fmt.Sprintf("WITH page(id) AS (VALUES (?3)%s), convs(id) AS (VALUES (?%d)%s), ",
-				strings.Repeat(",(?)", c.slots-1), 3+c.slots, strings.Repeat(",(?)", c.slots-1))):
+			case c.slots > 0 && !strings.HasPrefix(sent[0], fmt.Sprintf("WITH page(id) AS (VALUES (?2)%s), ", strings.Repeat(",(?)", c.slots-1))):
 				t.Errorf("%s: not the text with %d slots: %.80s", name, c.slots, sent[0])
 			}
 		}
