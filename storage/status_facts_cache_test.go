@@ -36,13 +36,7 @@ func TestStatusFactsCache(t *testing.T) {
 		}
 		post := func(author int64, n storage.NewStatus) int64 {
 			t.Helper()
-			if n.Status == nil {
-				n.Status = &storage.Status{}
-			}
-			n.Status.AccountID, n.Status.Local, n.Status.Visibility, n.Status.Text = author, true, "public", "x"
-			must(s.InsertStatus(ctx, n))
-			must(s.FlushHomeFeeds(ctx))
-			return n.Status.ID
+			return postPublic(t, ctx, s, author, "x", n)
 		}
 		conv := int64(4242)
 		first := post(ben, storage.NewStatus{Status: &storage.Status{ConversationID: &conv}})

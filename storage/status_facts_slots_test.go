@@ -39,12 +39,7 @@ func TestStatusFactsSlots(t *testing.T) {
 		}
 		post := func(author string, n storage.NewStatus) int64 {
 			t.Helper()
-			if n.Status == nil {
-				n.Status = &storage.Status{}
-			}
-			n.Status.AccountID, n.Status.Local, n.Status.Visibility = acct[author], true, "public"
-			must(s.InsertStatus(ctx, n))
-			return n.Status.ID
+			return postPublic(t, ctx, s, acct[author], "", n)
 		}
 		mark := func(m storage.Mark, who string, id int64) {
 			t.Helper()

@@ -27,12 +27,7 @@ func TestStatusFactsOf(t *testing.T) {
 		conv := int64(777)
 		post := func(name, author string, n storage.NewStatus) {
 			t.Helper()
-			if n.Status == nil {
-				n.Status = &storage.Status{}
-			}
-			n.Status.AccountID, n.Status.Local, n.Status.Visibility, n.Status.Text = acct[author], true, "public", name
-			must(s.InsertStatus(ctx, n))
-			id[name] = n.Status.ID
+			id[name] = postPublic(t, ctx, s, acct[author], name, n)
 		}
 		post("tagged", "ben", storage.NewStatus{MentionIDs: []int64{acct["cy"], acct["ana"]}, Tags: []string{"surgery", "cardiology"}})
 		post("plain", "ben", storage.NewStatus{})
@@ -94,6 +89,24 @@ func TestStatusFactsOf(t *testing.T) {
 }
 
 func ptr(id int64) *int64 { return &id }
+
+// postPublic stores n as a local public status of author with text, its
+// followers' feeds written (so that no background flush runs later), and
+// returns its ID.
+func postPublic(t *testing.T, ctx context.Context, s *storage.Store, author int64, text string, n storage.NewStatus) int64 {
+	t.Helper()
+	if n.Status == nil {
+		n.Status = &storage.Status{}
+	}
+	n.Status.AccountID, n.Status.Local, n.Status.Visibility, n.Status.Text = author, true, "public", text
+	if err := s.InsertStatus(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FlushHomeFeeds(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return n.Status.ID
+}
 
 // sorted returns ids in ascending order.
 func sorted(a, b int64) []int64 {
