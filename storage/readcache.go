@@ -105,7 +105,7 @@ var cacheDeps = map[string][]cacheKind{
 }
 
 // writeTargets calls fn with each table text writes and how: INSERT
-// INTO t ('I'), UPDATE t ('U'), DELETE FROM t ('D'), quoted or not,
+// INTO t or INSERT OR <action> INTO t ('I'), UPDATE t ('U'), DELETE FROM t ('D'), quoted or not,
 // anywhere in the text (CTEs), until fn returns false. It is a scanner
 // rather than a regular expression because it runs after every write
 // statement, and the expression's backtracking cost tens of
@@ -136,6 +136,11 @@ func writeTargets(text string, fn func(verb byte, table string) bool) {
 				continue
 			}
 			e := wordEnd(text, k)
+			if w[0]|0x20 == 'i' && strings.EqualFold(text[k:e], "OR") {
+				// SQLite's INSERT OR IGNORE (REPLACE, ...) INTO.
+				k = skipSpace(text, wordEnd(text, skipSpace(text, e)))
+				e = wordEnd(text, k)
+			}
 			if !strings.EqualFold(text[k:e], next) {
 				i = j
 				continue
@@ -249,9 +254,10 @@ func writes(query string) (kinds []cacheKind, statuses bool) {
 		// not see, are taken to change statuses' rows.
 		statuses = true
 	case "INSERT":
-		// So is SQLite's INSERT OR REPLACE (or IGNORE, ...): the code
-		// sends none.
-		statuses = insertOr(head)
+		// So is SQLite's INSERT OR REPLACE, which deletes the row it
+		// replaces: the code sends none. (INSERT OR IGNORE, ABORT, FAIL
+		// or ROLLBACK leaves an existing row as it is.)
+		statuses = insertOrReplace(head)
 	}
 	// A plain INSERT, UPDATE or DELETE writes only the table it names
 	// first (its subqueries read; ON CONFLICT updates the same table), so

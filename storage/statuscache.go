@@ -61,10 +61,15 @@ func changesStatuses(verb byte, table, query string) bool {
 	return false
 }
 
-// insertOr reports whether an INSERT is SQLite's INSERT OR (REPLACE, ...).
-func insertOr(head string) bool {
+// insertOrReplace reports whether an INSERT is SQLite's INSERT OR
+// REPLACE.
+func insertOrReplace(head string) bool {
 	k := skipSpace(head, len("INSERT"))
-	return k+3 <= len(head) && strings.EqualFold(head[k:k+2], "OR") && !isWordByte(head[k+2])
+	if k+3 > len(head) || !strings.EqualFold(head[k:k+2], "OR") || isWordByte(head[k+2]) {
+		return false
+	}
+	k = skipSpace(head, k+2)
+	return strings.EqualFold(head[k:wordEnd(head, k)], "REPLACE")
 }
 
 // hasWord reports whether s holds word, in any case, as a word (not
