@@ -233,13 +233,19 @@ func (s *Store) NewID() int64 { return s.ids.Next(time.Now()) }
 // writes are committed, or undone, exactly as they would be alone, and
 // InTx returns once they are.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx *Store) error) error {
+	return s.runTx(ctx, false, fn)
+}
+
+// runTx is InTx; on SQLite, alone keeps fn's transaction out of a group
+// with others' (writeGate), so that it runs without a SAVEPOINT.
+func (s *Store) runTx(ctx context.Context, alone bool, fn func(ctx context.Context, tx *Store) error) error {
 	if _, ok := s.idb.(bun.Tx); ok {
 		return fn(ctx, s)
 	}
 	run := s.db.RunInTx
 	if s.writer != nil {
 		run = func(ctx context.Context, _ *sql.TxOptions, f func(context.Context, bun.Tx) error) error {
-			return s.writer.do(ctx, f)
+			return s.writer.do(ctx, alone, f)
 		}
 	}
 	if s.cache == nil {

@@ -37,7 +37,10 @@ const maxGroup = 16
 // function succeeded and the COMMIT did; its own error if its function
 // failed; the COMMIT's error, for every member, if the COMMIT failed.
 // A group of one runs without a savepoint, as a plain transaction, and
-// a caller that finds nobody writing writes on its own goroutine.
+// a caller that finds nobody writing writes on its own goroutine. A
+// caller may ask to be written alone, in a group of its own: a
+// transaction writing many pages, which in a SAVEPOINT SQLite would
+// first copy into its sub-journal.
 //
 // PostgreSQL, which takes concurrent writers, has no gate.
 type writeGate struct {
@@ -65,6 +68,7 @@ const (
 // member is one caller's transaction in the queue.
 type member struct {
 	state atomic.Int32
+	alone bool // the member's group holds it only
 	ctx   context.Context
 	fn    func(ctx context.Context, tx bun.Tx) error
 	// result carries the member's outcome once its group has ended.
@@ -89,8 +93,8 @@ var errGroupLost = errors.New("storage: the shared write transaction was rolled 
 // but not its end: a statement interrupted by a cancelled context may
 // make SQLite roll back the whole shared transaction. A panic in fn is
 // raised again on the caller's goroutine once fn's writes are undone.
-func (g *writeGate) do(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
-	m := &member{ctx: ctx, fn: fn, result: make(chan outcome, 1)}
+func (g *writeGate) do(ctx context.Context, alone bool, fn func(ctx context.Context, tx bun.Tx) error) error {
+	m := &member{ctx: ctx, alone: alone, fn: fn, result: make(chan outcome, 1)}
 	g.mu.Lock()
 	if !g.running {
 		// Nobody writes: write alone, on this goroutine, and leave the
@@ -160,9 +164,15 @@ func (g *writeGate) write() {
 		n := 0
 		for n < len(g.waiting) && len(group) < maxGroup {
 			m := g.waiting[n]
+			if m.alone && len(group) > 0 {
+				break // it starts the next group
+			}
 			n++
 			if m.state.CompareAndSwap(memberWaiting, memberTaken) {
 				group = append(group, m)
+				if m.alone {
+					break
+				}
 			}
 		}
 		g.waiting = g.waiting[n:]

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -31,6 +32,13 @@ func groupStore(t *testing.T) *Store {
 // group, and returns their errors in order.
 func inGroup(t *testing.T, s *Store, fns ...func(ctx context.Context, tx *Store) error) []error {
 	t.Helper()
+	return inGroups(t, s, nil, fns...)
+}
+
+// inGroups is inGroup with the callers whose alone is true asking to be
+// written alone.
+func inGroups(t *testing.T, s *Store, alone []bool, fns ...func(ctx context.Context, tx *Store) error) []error {
+	t.Helper()
 	ctx := context.Background()
 	started, release := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
@@ -48,7 +56,7 @@ func inGroup(t *testing.T, s *Store, fns ...func(ctx context.Context, tx *Store)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.InTx(ctx, fn)
+			errs[i] = s.runTx(ctx, i < len(alone) && alone[i], fn)
 		}()
 		deadline := time.Now().Add(10 * time.Second)
 		for s.WriteStats().Waiting != i+1 {
@@ -93,7 +101,7 @@ func TestGroupCommitFails(t *testing.T) {
 		if _, err := tx.idb.ExecContext(ctx, "PRAGMA defer_foreign_keys = ON"); err != nil {
 			return err
 		}
-		_, err := tx.idb.ExecContext(ctx, "INSERT INTO home_feed (account_id, status_id, author_id) VALUES (-1, -1, -1)")
+		_, err := tx.idb.ExecContext(ctx, "INSERT INTO home_feed_pending (status_id, author_id) VALUES (-1, -1)")
 		return err
 	}, account("after"))
 	for i, err := range errs {
@@ -148,6 +156,35 @@ func TestGroupLost(t *testing.T) {
 	}
 }
 
+// TestGroupAlone: a caller that asks to be written alone gets a group of
+// its own, without a SAVEPOINT, between the groups of those queued before
+// and after it.
+func TestGroupAlone(t *testing.T) {
+	s := groupStore(t)
+	before := s.WriteStats()
+	errs := inGroups(t, s, []bool{false, false, true, false, false},
+		account("a"), account("b"), func(ctx context.Context, tx *Store) error {
+			if _, err := tx.idb.ExecContext(ctx, "ROLLBACK TO rounds_member"); err == nil || !strings.Contains(err.Error(), "no such savepoint") {
+				return fmt.Errorf("ROLLBACK TO the member's savepoint: %v, want no such savepoint", err)
+			}
+			return account("alone")(ctx, tx)
+		}, account("c"), account("d"))
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("member %d: %v", i, err)
+		}
+	}
+	for _, name := range []string{"a", "b", "alone", "c", "d"} {
+		if !stored(t, s, name) {
+			t.Errorf("%s not stored", name)
+		}
+	}
+	// The holder, a and b, the lone caller, c and d.
+	if g := s.WriteStats().Groups - before.Groups; g != 4 {
+		t.Errorf("%d groups, want 4", g)
+	}
+}
+
 // TestGroupOrder: a group runs its members in arrival order, each seeing
 // the writes of those before it, and a member whose context ends while
 // it waits leaves the queue without writing.
@@ -183,7 +220,7 @@ func TestGroupOrder(t *testing.T) {
 	g.mu.Lock() // nobody writes: the caller waits until its context ends
 	g.running = true
 	g.mu.Unlock()
-	if err := g.do(ctx, nil); !errors.Is(err, context.Canceled) {
+	if err := g.do(ctx, false, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("a caller whose context ended: %v", err)
 	}
 }
