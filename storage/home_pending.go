@@ -164,7 +164,10 @@ func (f *homeFeeds) flush(ctx context.Context, need uint64) error {
 	// Every post counted up to here has run its statements under the
 	// write lock, which the flush's transaction takes after them.
 	upTo := f.queued.Load()
-	if err := f.root.InTx(ctx, func(ctx context.Context, tx *Store) error { return tx.flushPending(ctx) }); err != nil {
+	// Alone: in a group with posts it would run in a SAVEPOINT, which
+	// makes SQLite copy every page the flush touches, as a statement
+	// journal would (flushPendingSQL).
+	if err := f.root.runTx(ctx, true, func(ctx context.Context, tx *Store) error { return tx.flushPending(ctx) }); err != nil {
 		return err
 	}
 	f.flushed.Store(upTo) // only the holder of turn stores it, in increasing order
@@ -226,13 +229,21 @@ func (s *Store) flushPending(ctx context.Context) error {
 // which then scanned statuses or built a Bloom filter over follows),
 // each one's status and its author's followers by index, each follower's
 // account by primary key; then the sort by feed.
-const flushPendingSQL = `INSERT INTO home_feed (account_id, status_id, author_id)
+//
+// OR IGNORE, rather than ON CONFLICT DO NOTHING, because a statement that
+// writes many rows and may stop halfway (a NOT NULL column's check does,
+// unless its conflicts are ignored; so does an immediate foreign key,
+// which home_feed no longer has on SQLite) makes SQLite copy every page
+// it touches into a statement journal: about a third of SQLite's posting
+// CPU (docs/decisions/20261203-sqlite-feed-without-foreign-keys.md). The
+// rows ignored are the same: those already in a feed, as no column read
+// here is NULL. TestFlushNeedsNoJournal checks the statement's program.
+const flushPendingSQL = `INSERT OR IGNORE INTO home_feed (account_id, status_id, author_id)
 	SELECT f.account_id, p.status_id, p.author_id
 	FROM home_feed_pending p CROSS JOIN statuses st CROSS JOIN follows f CROSS JOIN accounts a
 	WHERE st.id = p.status_id AND f.target_account_id = p.author_id AND a.id = f.account_id
 		AND a.domain = '' AND st.deleted_at IS NULL
-	ORDER BY f.account_id, p.status_id
-	ON CONFLICT DO NOTHING`
+	ORDER BY f.account_id, p.status_id`
 
 // recoverHomeFeeds flushes the pending rows a previous process left (it
 // stopped before flushing them), when the table exists.

@@ -64,3 +64,53 @@ func TestFlushPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestFlushNeedsNoJournal: the flush's program holds no instruction that
+// can stop it halfway with an error (a NOT NULL check that aborts, an
+// immediate foreign key's counter), and home_feed has no foreign key.
+// Either would make SQLite keep a statement journal, a copy of every page
+// the flush touches, about a third of SQLite's posting CPU
+// (docs/decisions/20261203-sqlite-feed-without-foreign-keys.md).
+func TestFlushNeedsNoJournal(t *testing.T) {
+	ctx := context.Background()
+	s := groupStore(t)
+	var fks int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_foreign_key_list('home_feed')`).Scan(&fks); err != nil {
+		t.Fatal(err)
+	}
+	if fks != 0 {
+		t.Errorf("home_feed has %d foreign keys, want none", fks)
+	}
+	rows, err := s.db.QueryContext(ctx, `EXPLAIN `+flushPendingSQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		ops = append(ops, vals[1].(string)) // addr, opcode, p1, ...
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(ops, "Insert") {
+		t.Fatalf("the flush's program has no Insert: %v", ops)
+	}
+	for _, op := range []string{"HaltIfNull", "FkCounter", "FkIfZero"} {
+		if slices.Contains(ops, op) {
+			t.Errorf("the flush's program holds %s, which makes SQLite journal the statement", op)
+		}
+	}
+}
