@@ -12,6 +12,9 @@ func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
+// FollowerInboxesSQL is FollowerInboxes' statement, for its plan.
+const FollowerInboxesSQL = followerInboxesSQL
+
 // SetCacheClock makes the read and status caches read the time from now.
 func (s *Store) SetCacheClock(now func() time.Time) { s.cache.now = now }
 

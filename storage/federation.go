@@ -69,15 +69,20 @@ func (s *Store) PublicReplies(ctx context.Context, id int64, limit int) ([]Statu
 // inbox, without duplicates. Suspended followers are left out.
 func (s *Store) FollowerInboxes(ctx context.Context, accountID int64) ([]string, error) {
 	var out []string
-	err := s.idb.NewRaw(`SELECT DISTINCT COALESCE(NULLIF(a.shared_inbox_uri, ''), a.inbox_uri) AS inbox
-		FROM follows f JOIN accounts a ON a.id = f.account_id
-		WHERE f.target_account_id = ? AND a.domain <> '' AND a.suspended_at IS NULL AND a.inbox_uri IS NOT NULL
-		ORDER BY inbox`, accountID).Scan(ctx, &out)
+	err := s.idb.NewRaw(followerInboxesSQL, accountID).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("storage: follower inboxes: %w", classify(err))
 	}
 	return out, nil
 }
+
+// followerInboxesSQL is FollowerInboxes' statement. Its conditions on
+// the follower's account are those of the accounts_remote_inboxes
+// index, which holds every column it reads (TestFollowerInboxes).
+const followerInboxesSQL = `SELECT DISTINCT COALESCE(NULLIF(a.shared_inbox_uri, ''), a.inbox_uri) AS inbox
+	FROM follows f JOIN accounts a ON a.id = f.account_id
+	WHERE f.target_account_id = ? AND a.domain <> '' AND a.suspended_at IS NULL AND a.inbox_uri IS NOT NULL
+	ORDER BY inbox`
 
 // CountRemoteFollowers counts the remote accounts following accountID.
 func (s *Store) CountRemoteFollowers(ctx context.Context, accountID int64) (int, error) {
