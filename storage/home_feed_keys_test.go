@@ -67,6 +67,7 @@ func TestHomeFeedKeys(t *testing.T) {
 		sameDump(t, "schema after the migration", want, schemaAfter)
 		checkForeignKeysOn(t, s.DB())
 		if sqlite {
+			s.ReleaseWriteConnection()
 			s.DB().SetMaxOpenConns(1)
 			for _, step := range []struct {
 				name   string

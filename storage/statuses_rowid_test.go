@@ -49,6 +49,7 @@ func TestStatusesRowid(t *testing.T) {
 		if sqlite {
 			// One connection, so that what the migration leaves on its
 			// connection (foreign keys off) is what the next query sees.
+			s.ReleaseWriteConnection()
 			s.DB().SetMaxOpenConns(1)
 		}
 

@@ -24,7 +24,8 @@ type Config struct {
 	// DSN is "sqlite:PATH" (also "sqlite://PATH") or a "postgres://" URL.
 	DSN string
 	// MaxOpenConns caps the pool; 0 means the default (25 for PostgreSQL,
-	// 8 for SQLite, which serialises writers anyway).
+	// 8 for SQLite, which serialises writers anyway). On SQLite one of
+	// them is kept for writing unless the cap is 1 (writegate.go).
 	MaxOpenConns int
 	// ReadCacheTTL bounds how long a cached account row, profile or
 	// counter is believed when no write of this process invalidated it
@@ -213,11 +214,24 @@ func (s *Store) DB() *sql.DB { return s.db.DB }
 // the connection pool.
 func (s *Store) Close() error {
 	ferr := s.closeHomeFeeds(context.Background())
+	s.ReleaseWriteConnection()
 	s.stmts.close()
 	if err := s.db.Close(); err != nil {
 		return err
 	}
 	return ferr
+}
+
+// ReleaseWriteConnection closes the connection through which this Store
+// writes on SQLite, which it otherwise keeps (with a larger page cache)
+// from one write transaction to the next. Call it
+// before shrinking the pool to a single connection through DB, which
+// would otherwise wait for the kept one forever. The next write takes a
+// connection again.
+func (s *Store) ReleaseWriteConnection() {
+	if s.writer != nil {
+		s.writer.dropConnection()
+	}
 }
 
 // Ping checks that the database answers.

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync"
@@ -46,12 +48,73 @@ const maxGroup = 16
 type writeGate struct {
 	db *bun.DB
 
+	// connMu guards conn, the connection every group writes through,
+	// kept from one group to the next: SQLite empties a connection's
+	// page cache when another connection has written since its last
+	// transaction, so writing through one connection keeps the pages the
+	// last groups read and wrote (the feed pages a flush revisits, the
+	// indexes of statuses) in its cache. Opened on first use.
+	connMu sync.Mutex
+	conn   *bun.Conn
+
 	mu      sync.Mutex
 	running bool      // a goroutine is writing groups
 	waiting []*member // callers queued for the next group, in arrival order
 
 	groups, txs atomic.Int64
 	held        atomic.Int64 // nanoseconds the groups held SQLite's write lock
+}
+
+// writerCacheKiB is the page cache of the writing connection, in KiB
+// (SQLite's default, which the readers keep, is 2,000): a flush of the
+// deferred fan-out revisits about a thousand feed leaf pages on the load
+// database, which the default cache could not hold.
+const writerCacheKiB = 32 << 10
+
+// connection returns the kept writing connection, opening it (with its
+// page cache) if there is none, and release, to call once the group is
+// written: it hands the connection back to the pool when the pool allows
+// a single connection, which the gate must not keep from everyone else.
+// (A pool shrunk to one connection after the gate kept one must first
+// take it back: Store.ReleaseWriteConnection.)
+func (g *writeGate) connection(ctx context.Context) (conn *bun.Conn, release func(), err error) {
+	g.connMu.Lock()
+	defer g.connMu.Unlock()
+	if g.conn != nil {
+		return g.conn, func() {}, nil
+	}
+	c, err := g.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if max := g.db.Stats().MaxOpenConnections; max == 1 {
+		return &c, func() { _ = c.Close() }, nil
+	}
+	conn = &c
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
+		discard(conn.Conn)
+		return nil, nil, err
+	}
+	g.conn = conn
+	return conn, func() {}, nil
+}
+
+// dropConnection closes the kept connection, after a failure that may
+// have left it unusable; the next group opens another.
+func (g *writeGate) dropConnection() {
+	g.connMu.Lock()
+	defer g.connMu.Unlock()
+	if g.conn != nil {
+		discard(g.conn.Conn)
+		g.conn = nil
+	}
+}
+
+// discard closes conn for good rather than handing it back to the pool,
+// where a reader would get its large cache (or its broken state).
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
 }
 
 // newWriteGate returns an idle gate writing through db.
@@ -202,17 +265,18 @@ func (g *writeGate) run(group []*member) (rest []*member) {
 			m.result <- outcome{err: err}
 		}
 	}
-	// A connection of the group's own, so that a COMMIT that fails and
-	// leaves SQLite's transaction open (a deferred constraint) can be
-	// rolled back before the connection goes back to the pool.
-	conn, err := g.db.Conn(ctx)
+	// The kept connection, on which a COMMIT that fails and leaves
+	// SQLite's transaction open (a deferred constraint) is rolled back
+	// before the next group.
+	conn, release, err := g.connection(ctx)
 	if err != nil {
 		fail(group, fmt.Errorf("storage: connect: %w", err))
 		return nil
 	}
-	defer conn.Close()
+	defer release()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
+		g.dropConnection()
 		fail(group, fmt.Errorf("storage: begin: %w", err))
 		return nil
 	}

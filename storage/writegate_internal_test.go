@@ -224,3 +224,59 @@ func TestGroupOrder(t *testing.T) {
 		t.Errorf("a caller whose context ended: %v", err)
 	}
 }
+
+// TestWriteConnection: write transactions run on one kept connection,
+// with the writer's page cache, while readers keep SQLite's default; a
+// pool of one connection is not kept from its readers; Close and
+// ReleaseWriteConnection give the connection up.
+func TestWriteConnection(t *testing.T) {
+	ctx := context.Background()
+	cacheIn := func(t *testing.T, s *Store) (size int) {
+		t.Helper()
+		if err := s.InTx(ctx, func(ctx context.Context, tx *Store) error {
+			return tx.idb.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&size)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return size
+	}
+	s := groupStore(t)
+	if got := cacheIn(t, s); got != -writerCacheKiB {
+		t.Errorf("the writer's cache_size is %d, want %d", got, -writerCacheKiB)
+	}
+	first := s.writer.conn
+	if err := s.InTx(ctx, account("a")); err != nil {
+		t.Fatal(err)
+	}
+	if s.writer.conn != first || first == nil {
+		t.Error("a second write transaction did not use the kept connection")
+	}
+	var readers int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&readers); err != nil || readers == -writerCacheKiB {
+		t.Errorf("a reader's cache_size is %d (%v), want SQLite's default", readers, err)
+	}
+	s.ReleaseWriteConnection()
+	if s.writer.conn != nil {
+		t.Error("ReleaseWriteConnection kept the connection")
+	}
+
+	one, err := Open(ctx, Config{DSN: "sqlite:" + filepath.Join(t.TempDir(), "one.db"), MaxOpenConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	if _, err := one.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := one.InTx(ctx, account("b")); err != nil {
+		t.Fatal(err)
+	}
+	if one.writer.conn != nil {
+		t.Error("with a pool of one connection, the writer kept it")
+	}
+	readCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := one.AccountByUsername(readCtx, "b", ""); err != nil {
+		t.Errorf("a read after a write, with a pool of one: %v", err)
+	}
+}
