@@ -14,6 +14,10 @@
 // without net/http's client (wire.go), so that the tool's own CPU, which
 // the server's cores pay for, stays small.
 //
+// With -phases mixed it also reads home timelines and creates statuses at
+// the same time, reporting each: what a reader's page costs while others
+// post, which the separate phases do not show.
+//
 // With -ceiling it then captures the server's answers to the read phases
 // and replays them from a second process of its own (ceiling.go: net/http
 // and the captured bytes, nothing else), measuring the same phases

@@ -41,9 +41,14 @@ const (
 	maxTimeout  = 4 * time.Hour
 )
 
-// allPhases are the measurements, in the order they run: reads first, so
-// that they see exactly the seeded statuses.
+// allPhases are the measurements run by default, in the order they run:
+// reads first, so that they see exactly the seeded statuses.
 var allPhases = []string{"home", "verify", "post"}
+
+// mixedPhase is the measurement run only when asked for: home timelines
+// read while statuses are created, both at once, each with its own
+// clients (-clients and -post-clients).
+const mixedPhase = "mixed"
 
 // The paths the read phases request.
 const (
@@ -83,7 +88,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.target, "target", "", "instead of -server: a running server, http://127.0.0.1:PORT (rate limits off or exempted)")
 	fs.IntVar(&o.pid, "pid", 0, "with -target: the server's process ID, for its memory and CPU")
 	fs.StringVar(&o.dir, "dir", "", "folder for the started server's data and log (default: a new temporary folder)")
-	phases := fs.String("phases", strings.Join(allPhases, ","), "measurements to run: home, verify, post")
+	phases := fs.String("phases", strings.Join(allPhases, ","), "measurements to run: home, verify, post, mixed (home and post at once)")
 	fs.StringVar(&o.jsonOut, "json", "", "also write the results as JSON to this file")
 	fs.BoolVar(&o.seedOnly, "seed-only", false, "seed the database and stop")
 	fs.BoolVar(&o.ceiling, "ceiling", false, "after the phases, measure the read phases again against a bare net/http server replaying the server's captured answers")
@@ -130,8 +135,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
-		if !slices.Contains(allPhases, p) {
-			return bad("-phases: unknown %q (home, verify, post)", p)
+		if !slices.Contains(allPhases, p) && p != mixedPhase {
+			return bad("-phases: unknown %q (home, verify, post, mixed)", p)
 		}
 		o.phases = append(o.phases, p)
 	}
@@ -227,18 +232,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rep.HomeSize = len(page)
 
 	for _, name := range o.phases {
-		var p phase
+		var ps []phase
 		switch name {
 		case "home":
-			p = getPhase("home timeline (limit=40)", base, homeURI, o.clients, tokens)
+			ps = []phase{getPhase("home timeline (limit=40)", base, homeURI, o.clients, tokens)}
 		case "verify":
-			p = getPhase("verify_credentials", base, verifyURI, o.clients, tokens)
+			ps = []phase{getPhase("verify_credentials", base, verifyURI, o.clients, tokens)}
 		case "post":
-			p = postPhase(base, o.postClients, tokens)
+			ps = []phase{postPhase("create statuses", base, o.postClients, tokens)}
+		case mixedPhase:
+			ps = []phase{getPhase("home, while posting", base, homeURI, o.clients, tokens),
+				postPhase("posting, while reading", base, o.postClients, tokens)}
 		}
-		fmt.Fprintf(stderr, "measuring %s: %d clients, %v (+%v warm-up)\n", p.name, p.clients, o.duration, o.warmup)
-		r := p.run(ctx, base, o.warmup, o.duration, pid)
-		rep.Phases = append(rep.Phases, r)
+		for _, p := range ps {
+			fmt.Fprintf(stderr, "measuring %s: %d clients, %v (+%v warm-up)\n", p.name, p.clients, o.duration, o.warmup)
+		}
+		rep.Phases = append(rep.Phases, runTogether(ctx, ps, base, o.warmup, o.duration, pid)...)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -72,6 +72,28 @@ func TestRunAgainstServer(t *testing.T) {
 			if err != nil || !strings.Contains(stderr.String(), "already seeded") {
 				t.Fatalf("second run: %v\n%s", err, stderr.String())
 			}
+
+			// Reading and posting at once: one result each, both busy.
+			err = run(ctx, []string{"-db", cfg.DSN, "-target", srv.URL, "-users", "3", "-clients", "2", "-post-clients", "2",
+				"-phases", "mixed", "-duration", "300ms", "-warmup", "50ms", "-json", out}, io.Discard, &stderr)
+			if err != nil {
+				t.Fatalf("mixed run: %v\n%s", err, stderr.String())
+			}
+			if b, err = os.ReadFile(out); err != nil {
+				t.Fatal(err)
+			}
+			rep = report{}
+			if err := json.Unmarshal(b, &rep); err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Phases) != 2 || rep.Phases[0].Name != "home, while posting" || rep.Phases[1].Name != "posting, while reading" {
+				t.Fatalf("mixed phases %+v", rep.Phases)
+			}
+			for _, p := range rep.Phases {
+				if p.Requests == 0 || p.Errors != 0 {
+					t.Errorf("mixed phase %+v", p)
+				}
+			}
 		})
 	}
 }

@@ -155,6 +155,23 @@ func (p phase) run(ctx context.Context, base string, warmup, duration time.Durat
 	return r
 }
 
+// runTogether runs the phases at the same time and returns their
+// results in order. The cores each reports busy are the whole server's
+// (and tool's) over the common time, not one phase's share.
+func runTogether(ctx context.Context, ps []phase, base string, warmup, duration time.Duration, pid int) []phaseResult {
+	out := make([]phaseResult, len(ps))
+	var wg sync.WaitGroup
+	for i, p := range ps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = p.run(ctx, base, warmup, duration, pid)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 // getPhase is a phase of GETs of path by clients, client c using
 // tokens[(c + i*clients) % len(tokens)] for its i-th request, so that
 // every signed-in account is read in turn. Each token's request is
@@ -168,12 +185,12 @@ func getPhase(name, base, path string, clients int, tokens []string) phase {
 		request: func(c, i int) ([]byte, error) { return reqs[(c+i*clients)%len(reqs)], nil }}
 }
 
-// postPhase is a phase of POST /api/v1/statuses by clients, client c
-// posting as tokens[c % len(tokens)] (public statuses, which fan out to
-// the author's followers).
-func postPhase(base string, clients int, tokens []string) phase {
+// postPhase is a phase named name of POST /api/v1/statuses by clients,
+// client c posting as tokens[c % len(tokens)] (public statuses, which fan
+// out to the author's followers).
+func postPhase(name, base string, clients int, tokens []string) phase {
 	const path = "/api/v1/statuses"
-	return phase{name: "create statuses", clients: clients, method: http.MethodPost, path: path, want: http.StatusOK,
+	return phase{name: name, clients: clients, method: http.MethodPost, path: path, want: http.StatusOK,
 		request: func(c, i int) ([]byte, error) {
 			form := url.Values{
 				"status":     {fmt.Sprintf("Load post %d from client %d: handover at 19:00, two patients to watch overnight.", i, c)},
