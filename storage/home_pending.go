@@ -18,12 +18,13 @@ import (
 // them in the post's transaction as before.
 //
 // Every reader of home_feed sees the followers' rows of every post
-// committed before it began: a read outside a transaction first waits
-// for a flush that began after those posts (seeHomeFeeds), and a
-// statement inside a write transaction, which holds SQLite's only write
-// lock, first flushes in that transaction. Only this process writes the
-// SQLite file while it runs (filelock_*.go), so counting the posts in
-// memory is enough to know whether anything may be pending.
+// committed before it began: a home page reads the pending rows with the
+// feed's, in the same statement (storage/timeline.go, homeIDsQuery), as
+// the flush will write them, and a statement inside a write transaction,
+// which holds SQLite's only write lock, first flushes in that
+// transaction (seeHomeFeeds). Only this process writes the SQLite file
+// while it runs (filelock_*.go), so counting the posts in memory is
+// enough to know whether anything may be pending.
 
 // homeFeeds counts this process's deferred fan-outs and runs their
 // flushes. One is shared by a Store and every Store bound to one of its
@@ -177,8 +178,9 @@ func (f *homeFeeds) flush(ctx context.Context, need uint64) error {
 // seeHomeFeeds makes home_feed show every fan-out committed before the
 // call: outside a transaction it waits for a flush (running one when
 // none is under way), and inside one it flushes in that transaction. It
-// must be called before any read of home_feed, and never while holding
-// the write lock through another Store than s.
+// must be called before any read of home_feed that does not read the
+// pending rows too (homeIDsQuery does), and never while holding the
+// write lock through another Store than s.
 func (s *Store) seeHomeFeeds(ctx context.Context) error {
 	f := s.feeds
 	if f == nil {

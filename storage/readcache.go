@@ -93,6 +93,7 @@ var cacheDeps = map[string][]cacheKind{
 	// media_attachments and polls (TestCachedTablesDeps).
 	"statuses":           {kindStatusFacts, kindHomeHead},
 	"home_feed":          {kindHomeHead},
+	"home_feed_pending":  {kindHomeHead},
 	"status_stats":       {kindStatusFacts},
 	"favourites":         {kindStatusFacts},
 	"bookmarks":          {kindStatusFacts},

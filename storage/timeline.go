@@ -110,20 +110,14 @@ func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]St
 	if below <= 0 {
 		below = math.MaxInt64
 	}
-	if err := s.seeHomeFeeds(ctx); err != nil {
-		return nil, fmt.Errorf("storage: home: %w", err)
-	}
-	query := homeIDsDesc
-	if p.ascending() {
-		query = homeIDsAsc
-	}
+	query := s.homeIDsQuery(p.ascending())
 	limit := p.limit()
 	var out []Status
 	for round := 0; round < homeRefills; round++ {
 		want := limit - len(out)
 		var ids []int64
 		var err error
-		if round == 0 && query == homeIDsDesc && below == math.MaxInt64 && above == 0 {
+		if round == 0 && !p.ascending() && below == math.MaxInt64 && above == 0 {
 			ids, err = s.homeHead(ctx, accountID, want)
 		} else {
 			ids, err = s.homeIDs(ctx, query, accountID, below, above, want)
@@ -153,7 +147,27 @@ func (s *Store) HomeStatuses(ctx context.Context, accountID int64, p Page) ([]St
 	return finish(p, out), nil
 }
 
-// homeIDs reads a page of a home feed's IDs (homeIDsDesc or homeIDsAsc).
+// homeIDsQuery is the statement reading a page of a home feed's IDs,
+// newest first or (ascending) oldest first. On SQLite it also reads the
+// reader's rows of the posts whose fan-out is still pending
+// (home_pending.go): the rows the next flush will write for a local
+// follower are exactly the pending statuses of the accounts it follows,
+// so a reader sees every post committed before its statement without
+// waiting for a flush, which under posting made each home page wait
+// behind the writer.
+func (s *Store) homeIDsQuery(ascending bool) string {
+	switch {
+	case s.feeds != nil && ascending:
+		return homeIDsPendingAsc
+	case s.feeds != nil:
+		return homeIDsPendingDesc
+	case ascending:
+		return homeIDsAsc
+	}
+	return homeIDsDesc
+}
+
+// homeIDs reads a page of a home feed's IDs (homeIDsQuery).
 func (s *Store) homeIDs(ctx context.Context, query string, accountID, below, above int64, limit int) ([]int64, error) {
 	rs, err := s.queryFixed(ctx, query, accountID, below, above, limit)
 	if err != nil {
@@ -171,7 +185,7 @@ func (s *Store) homeIDs(ctx context.Context, query string, accountID, below, abo
 func (s *Store) homeHead(ctx context.Context, accountID int64, limit int) ([]int64, error) {
 	key := int64(limit)
 	m, err := cachedFor(ctx, s, kindHomeHead, accountID, []int64{key}, func(ctx context.Context, _ []int64) (map[int64][]int64, error) {
-		ids, err := s.homeIDs(ctx, homeIDsDesc, accountID, math.MaxInt64, 0, limit)
+		ids, err := s.homeIDs(ctx, s.homeIDsQuery(false), accountID, math.MaxInt64, 0, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -196,4 +210,12 @@ const (
 		WHERE h.account_id = CAST(?0 AS BIGINT) AND h.status_id < CAST(?1 AS BIGINT) AND h.status_id > CAST(?2 AS BIGINT)`
 	homeIDsDesc = homeIDsFrom + ` ORDER BY h.status_id DESC LIMIT ?3`
 	homeIDsAsc  = homeIDsFrom + ` ORDER BY h.status_id ASC LIMIT ?3`
+	// The same with the pending followers' rows (SQLite), merged in
+	// order: each branch reads its own key in order, and the merge stops
+	// at the limit.
+	homeIDsPending = homeIDsFrom + ` UNION SELECT p.status_id FROM home_feed_pending AS p
+		JOIN follows AS f ON f.target_account_id = p.author_id
+		WHERE f.account_id = CAST(?0 AS BIGINT) AND p.status_id < CAST(?1 AS BIGINT) AND p.status_id > CAST(?2 AS BIGINT)`
+	homeIDsPendingDesc = homeIDsPending + ` ORDER BY 1 DESC LIMIT ?3`
+	homeIDsPendingAsc  = homeIDsPending + ` ORDER BY 1 ASC LIMIT ?3`
 )
