@@ -78,7 +78,7 @@ type Context struct {
 // status renders a status for viewer (nil for anonymous), with its
 // accounts as the public sees them.
 func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
-	return h.statusWith(st, viewer, func(a profile.Account) *Account {
+	return h.statusWith(&st, viewer, func(a profile.Account) *Account {
 		out := h.account(a)
 		return &out
 	})
@@ -86,7 +86,7 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 
 // statusWith renders a status for viewer (nil for anonymous), rendering
 // its author and its boosted status's author with account.
-func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, account func(profile.Account) *Account) Status {
+func (h *Handler) statusWith(st *timeline.Status, viewer *storage.Account, account func(profile.Account) *Account) Status {
 	id := strconv.FormatInt(st.ID, 10)
 	out := Status{
 		ID: id, CreatedAt: Time(st.CreatedAt), EditedAt: timePtr(st.EditedAt),
@@ -98,7 +98,7 @@ func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, accoun
 		Language: st.Language,
 	}
 	if st.Reblog != nil {
-		r := h.statusWith(*st.Reblog, viewer, account)
+		r := h.statusWith(st.Reblog, viewer, account)
 		out.Reblog = &r
 	}
 	if st.Poll != nil {
@@ -164,8 +164,8 @@ func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, accoun
 // statuses renders a list of statuses, their accounts with account.
 func (h *Handler) statuses(sts []timeline.Status, viewer *storage.Account, account func(profile.Account) *Account) []Status {
 	out := make([]Status, len(sts))
-	for i, st := range sts {
-		out[i] = h.statusWith(st, viewer, account)
+	for i := range sts {
+		out[i] = h.statusWith(&sts[i], viewer, account)
 	}
 	return out
 }
