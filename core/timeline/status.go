@@ -36,6 +36,9 @@ type Status struct {
 	// hasMedia and hasPoll say whether there is anything to read for
 	// Media and Poll (storage.StatusFacts).
 	hasMedia, hasPoll bool
+	// decidedBy is the viewer Visible decided the status for, with its
+	// ties to the author (AuthorTies); nil for a status built elsewhere.
+	decidedBy *visibility.Viewer
 }
 
 // Service reads statuses for viewers over a Store.
@@ -125,7 +128,7 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 		}
 		hs := Status{
 			Status: *st, Account: author, Tags: facts.Tags[st.ID], RepliesCount: facts.Replies[st.ID], Mentions: []*storage.Account{},
-			hasMedia: facts.HasMedia[st.ID], hasPoll: facts.HasPoll[st.ID],
+			hasMedia: facts.HasMedia[st.ID], hasPoll: facts.HasPoll[st.ID], decidedBy: &v,
 			FavouritesCount: facts.Favourites[st.ID], ReblogsCount: facts.Reblogs[st.ID],
 			Mine: Relation{
 				Favourited: facts.Favourited[st.ID], Reblogged: facts.Reblogged[st.ID], Bookmarked: facts.Bookmarked[st.ID],
