@@ -89,8 +89,10 @@ func (h *Handler) statusesFor(c *gin.Context, sts []timeline.Status) (statusList
 		accts = statusAccounts(accts, &sts[i])
 	}
 	me := viewer(c)
-	view, err := h.viewTied(c, accts, func(owners []int64) (storage.Ties, bool) {
-		return timeline.AuthorTies(me, sts, owners)
+	view, err := h.viewTied(c, accts, func([]int64) (storage.Ties, bool) {
+		// The owners are among accts, the authors of sts and of the
+		// statuses they boost, all of whom AuthorTies covers.
+		return timeline.AuthorTies(me, sts)
 	})
 	if err != nil {
 		h.fail(c, err)
