@@ -56,8 +56,8 @@ func (s *Store) ActiveOAuthToken(ctx context.Context, tokenHash string) (*OAuthT
 // text is the same on both databases) and prepared once per connection
 // (prepared.go). Built by bun for each lookup, it was new text to the
 // database each time, and the four-table join of fifty columns was
-// parsed and planned again at every read-cache window's end for every
-// signed-in client.
+// parsed and planned again for every signed-in client each time its
+// grant expired from core/oauth's cache (every 2 s by default).
 var activeTokenQuery = bun.NewDB(nil, sqlitedialect.New()).NewSelect().Model((*OAuthToken)(nil)).
 	Relation("App").Relation("User").Relation("Account").
 	Where("oauth_token.token_hash = ?", bun.Safe("CAST(?0 AS TEXT)")).
