@@ -158,22 +158,22 @@ func (h *Handler) requestViewer(c *gin.Context, owners []int64) (credential.View
 	return h.requestViewerTied(c, owners, nil)
 }
 
-// tiesOf returns the request's viewer's ties to owners when the caller
-// knows them all (ok), as timeline.AuthorTies does for the statuses of a
-// page.
-type tiesOf func(owners []int64) (ties storage.Ties, ok bool)
+// knownTies returns the request's viewer's ties to every owner a
+// renderer may ask about, when the caller has them (ok), as
+// timeline.AuthorTies does for the statuses of a page.
+type knownTies func() (ties storage.Ties, ok bool)
 
 // requestViewerTied is requestViewer taking the viewer's ties to owners
-// from known when it has them all (known may be nil), and reading them
+// from known when it has them (known may be nil), and reading them
 // otherwise.
-func (h *Handler) requestViewerTied(c *gin.Context, owners []int64, known tiesOf) (credential.Viewer, error) {
+func (h *Handler) requestViewerTied(c *gin.Context, owners []int64, known knownTies) (credential.Viewer, error) {
 	me := viewer(c)
 	admin := false
 	if a := oauth.FromContext(c); a != nil && a.User != nil {
 		admin = a.User.Role == "admin" || a.User.Role == "moderator"
 	}
 	if known != nil {
-		if ties, ok := known(owners); ok {
+		if ties, ok := known(); ok {
 			return h.pro.credentials.ViewerFrom(c.Request.Context(), me, admin, ties)
 		}
 	}

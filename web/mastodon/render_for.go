@@ -38,8 +38,8 @@ func (h *Handler) viewFor(c *gin.Context, accts []*profile.Account) (accountView
 }
 
 // viewTied is viewFor taking the viewer's ties to the owners from known
-// when it has them all (known may be nil).
-func (h *Handler) viewTied(c *gin.Context, accts []*profile.Account, known tiesOf) (accountView, error) {
+// when it has them (known may be nil).
+func (h *Handler) viewTied(c *gin.Context, accts []*profile.Account, known knownTies) (accountView, error) {
 	view := accountView{h: h, v: credential.Anonymous()}
 	if viewer(c) == nil {
 		return view, nil
@@ -89,7 +89,7 @@ func (h *Handler) statusesFor(c *gin.Context, sts []timeline.Status) (statusList
 		accts = statusAccounts(accts, &sts[i])
 	}
 	me := viewer(c)
-	view, err := h.viewTied(c, accts, func([]int64) (storage.Ties, bool) {
+	view, err := h.viewTied(c, accts, func() (storage.Ties, bool) {
 		// The owners are among accts, the authors of sts and of the
 		// statuses they boost, all of whom AuthorTies covers.
 		return timeline.AuthorTies(me, sts)
