@@ -235,7 +235,7 @@ func newReadCache(ttl time.Duration, statusBytes int) *readCache {
 		statusBytes = DefaultStatusCacheBytes
 	}
 	c.statuses.limit = max(statusBytes, 0)
-	c.statuses.rows = map[int64]statusEntry{}
+	c.statuses.rows = map[int64]*statusEntry{}
 	return c
 }
 

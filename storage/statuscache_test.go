@@ -131,6 +131,11 @@ func TestStatusCache(t *testing.T) {
 		if got, _ := f.page(t, 0); !reflect.DeepEqual(got, first) {
 			t.Error("a caller's change reached the cache")
 		}
+		// Nor another row of the same page (whose pointed-to values
+		// share one allocation).
+		if !reflect.DeepEqual(again[1:], first[1:]) {
+			t.Error("a caller's change to one row reached another row of the page")
+		}
 
 		// A new post reads its own row and leaves the others cached.
 		newest := f.post(t, "new")

@@ -220,12 +220,24 @@ func (s *Service) Viewer(ctx context.Context, viewer *storage.Account, admin boo
 	if viewer == nil {
 		return Viewer{}, nil
 	}
-	v := Viewer{accountID: viewer.ID, local: viewer.Local(), admin: admin}
 	ties, err := s.store.TiesOf(ctx, viewer.ID, owners)
 	if err != nil {
 		return Viewer{}, fmt.Errorf("credential: viewer: %w", err)
 	}
-	v.ties = ties
+	return s.ViewerFrom(ctx, viewer, admin, ties)
+}
+
+// ViewerFrom is Viewer for a caller that has read viewer's ties to the
+// owners already (timeline.AuthorTies: the ties that decided the
+// statuses on a page): ties must hold viewer's follows of every owner
+// the Viewer will be asked about and the blocks either way (Following,
+// BlockedBy and Blocking; the other sets are not read). It reads only
+// whether viewer is a verified physician.
+func (s *Service) ViewerFrom(ctx context.Context, viewer *storage.Account, admin bool, ties storage.Ties) (Viewer, error) {
+	if viewer == nil {
+		return Viewer{}, nil
+	}
+	v := Viewer{accountID: viewer.ID, local: viewer.Local(), admin: admin, ties: ties}
 	vs, err := s.store.ActiveVerificationsOf(ctx, []int64{viewer.ID})
 	if err != nil {
 		return Viewer{}, fmt.Errorf("credential: viewer: %w", err)

@@ -3,6 +3,7 @@ package timeline
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/rounds-md/rounds/core/filter"
 	"github.com/rounds-md/rounds/core/profile"
@@ -35,6 +36,9 @@ type Status struct {
 	// hasMedia and hasPoll say whether there is anything to read for
 	// Media and Poll (storage.StatusFacts).
 	hasMedia, hasPoll bool
+	// decidedBy is the viewer Visible decided the status for, with its
+	// ties to the author (AuthorTies); nil for a status built elsewhere.
+	decidedBy *visibility.Viewer
 }
 
 // Service reads statuses for viewers over a Store.
@@ -71,19 +75,16 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 	if len(sts) == 0 {
 		return []Status{}, nil
 	}
-	ids := make([]int64, len(sts))
-	convs := make([]int64, len(sts))
-	authorSet := make(map[int64]bool, len(sts))
-	authors := make([]int64, 0, len(sts))
+	// One array for the three lists of IDs, and the sets of authors and
+	// of accounts to load kept as sorted slices, not maps: a page makes
+	// them for each reader.
+	buf := make([]int64, 3*len(sts))
+	ids, convs, authors := buf[:len(sts):len(sts)], buf[len(sts):2*len(sts):2*len(sts)], buf[2*len(sts):]
 	for i := range sts {
 		st := &sts[i]
-		ids[i] = st.ID
-		convs[i] = ConversationOf(st)
-		if !authorSet[st.AccountID] {
-			authorSet[st.AccountID] = true
-			authors = append(authors, st.AccountID)
-		}
+		ids[i], convs[i], authors[i] = st.ID, ConversationOf(st), st.AccountID
 	}
+	authors = uniqueIDs(authors)
 	v, err := s.Viewer(ctx, viewer, authors)
 	if err != nil {
 		return nil, err
@@ -100,7 +101,7 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 	// kept indexes sts, so that no row is copied before it is known to
 	// be shown.
 	kept := make([]int, 0, len(sts))
-	need := make(map[int64]bool, len(authors))
+	need := make([]int64, 0, len(authors))
 	for i := range sts {
 		st := &sts[i]
 		p := visibility.Post{AuthorID: st.AccountID, Visibility: visibility.Visibility(st.Visibility), Mentioned: mentions[st.ID]}
@@ -108,19 +109,13 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 			continue
 		}
 		kept = append(kept, i)
-		need[st.AccountID] = true
-		for _, m := range mentions[st.ID] {
-			need[m] = true
-		}
+		need = append(need, st.AccountID)
+		need = append(need, mentions[st.ID]...)
 	}
 	if len(kept) == 0 {
 		return []Status{}, nil
 	}
-	accountIDs := make([]int64, 0, len(need))
-	for id := range need {
-		accountIDs = append(accountIDs, id)
-	}
-	accts, err := s.profiles.LoadIDs(ctx, accountIDs)
+	accts, err := s.profiles.LoadIDs(ctx, uniqueIDs(need))
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
@@ -133,7 +128,7 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 		}
 		hs := Status{
 			Status: *st, Account: author, Tags: facts.Tags[st.ID], RepliesCount: facts.Replies[st.ID], Mentions: []*storage.Account{},
-			hasMedia: facts.HasMedia[st.ID], hasPoll: facts.HasPoll[st.ID],
+			hasMedia: facts.HasMedia[st.ID], hasPoll: facts.HasPoll[st.ID], decidedBy: &v,
 			FavouritesCount: facts.Favourites[st.ID], ReblogsCount: facts.Reblogs[st.ID],
 			Mine: Relation{
 				Favourited: facts.Favourited[st.ID], Reblogged: facts.Reblogged[st.ID], Bookmarked: facts.Bookmarked[st.ID],
@@ -161,4 +156,10 @@ func (s *Service) Visible(ctx context.Context, viewer *storage.Account, sts []st
 		return nil, err
 	}
 	return out, nil
+}
+
+// uniqueIDs sorts ids in place and returns them without repeats.
+func uniqueIDs(ids []int64) []int64 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }

@@ -36,9 +36,16 @@ func (s *Service) Written(ctx context.Context, author *storage.Account, st stora
 	if !ok { // not shown (suspended), as Visible drops it
 		return nil, fmt.Errorf("timeline: status: %w", core.Errorf(core.ErrNotFound, "Record not found"))
 	}
+	// The author sees their own status; the viewer is the one Visible
+	// would decide it with (no ties to oneself, nothing read), so that
+	// the author's account renders from it as after Get (AuthorTies).
+	v, err := s.Viewer(ctx, author, []int64{author.ID})
+	if err != nil {
+		return nil, err
+	}
 	out := []Status{{
 		Status: st, Account: a, Mentions: []*storage.Account{}, Tags: slices.Compact(slices.Sorted(slices.Values(tags))),
-		Media: []storage.MediaAttachment{},
+		Media: []storage.MediaAttachment{}, decidedBy: &v,
 	}}
 	if out[0].Tags == nil {
 		out[0].Tags = []string{}

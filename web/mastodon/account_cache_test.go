@@ -90,6 +90,9 @@ func (w *accountCacheWorld) read(u *user, path string) (seen, error) {
 		Status  *struct {
 			Account proAccount `json:"account"`
 		} `json:"status"`
+		Reblog *struct {
+			Account proAccount `json:"account"`
+		} `json:"reblog"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&page); err != nil {
 		return seen{}, fmt.Errorf("GET %s: %w", path, err)
@@ -99,6 +102,9 @@ func (w *accountCacheWorld) read(u *user, path string) (seen, error) {
 		accts = append(accts, e.Account)
 		if e.Status != nil {
 			accts = append(accts, e.Status.Account)
+		}
+		if e.Reblog != nil {
+			accts = append(accts, e.Reblog.Account)
 		}
 	}
 	var out seen
@@ -267,6 +273,24 @@ func TestAccountCacheNotifications(t *testing.T) {
 			"audiences": map[string]string{"department": "only_me"},
 		}, 200, nil)
 		w.expect(t, "physician after narrowing", w.doc, notes, seen{shown: true, public: true, followers: true, verify: true})
+	})
+}
+
+// The author of a boosted status is shown as each reader's own ties to
+// them allow, and a follow is seen by the very next page: the ties that
+// decided a page (which the page's accounts are rendered with) cover the
+// boosted statuses' authors too.
+func TestAccountCacheBoosted(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		w := newAccountCacheWorld(t, s)
+		booster := signIn(t, w.srv, "booster")
+		follow(t, w.strange, booster.Account)
+		st := post(t, w.owner, map[string]any{"status": "handover at six", "visibility": "public"})
+		postJSON(t, booster, "/api/v1/statuses/"+st.ID+"/reblog", map[string]any{}, 200, nil)
+		w.expect(t, "stranger following the booster", w.strange, home, seen{shown: true, public: true, verify: true})
+		w.expect(t, "follower", w.follower, home, seen{shown: true, public: true, followers: true, verify: true})
+		follow(t, w.strange, w.owner.Account)
+		w.expect(t, "stranger now following", w.strange, home, seen{shown: true, public: true, followers: true, verify: true})
 	})
 }
 

@@ -21,7 +21,7 @@ type Conversation struct {
 // conversation renders a conversation for viewer, its accounts with
 // account.
 func (h *Handler) conversation(cv conversation.Conversation, viewer *storage.Account, account func(profile.Account) *Account) Conversation {
-	st := h.statusWith(cv.LastStatus, viewer, account)
+	st := h.statusWith(&cv.LastStatus, viewer, account)
 	accts := make([]Account, len(cv.Accounts))
 	for i, a := range cv.Accounts {
 		accts[i] = *account(a)

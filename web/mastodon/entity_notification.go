@@ -27,7 +27,7 @@ func (h *Handler) notification(it notify.Item, viewer *storage.Account, account 
 	id := strconv.FormatInt(it.ID, 10)
 	out := Notification{ID: id, Type: it.Type, CreatedAt: Time(it.CreatedAt), GroupKey: "ungrouped-" + id, Account: *account(it.Account)}
 	if it.Status != nil {
-		st := h.statusWith(*it.Status, viewer, account)
+		st := h.statusWith(it.Status, viewer, account)
 		out.Status = &st
 	}
 	if it.Report != nil {

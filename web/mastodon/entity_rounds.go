@@ -155,10 +155,27 @@ func (h *Handler) images(out *Account, a profile.Account) {
 // requestViewer loads what the audience rule needs about the request's
 // account looking at owners.
 func (h *Handler) requestViewer(c *gin.Context, owners []int64) (credential.Viewer, error) {
+	return h.requestViewerTied(c, owners, nil)
+}
+
+// knownTies returns the request's viewer's ties to every owner a
+// renderer may ask about, when the caller has them (ok), as
+// timeline.AuthorTies does for the statuses of a page.
+type knownTies func() (ties storage.Ties, ok bool)
+
+// requestViewerTied is requestViewer taking the viewer's ties to owners
+// from known when it has them (known may be nil), and reading them
+// otherwise.
+func (h *Handler) requestViewerTied(c *gin.Context, owners []int64, known knownTies) (credential.Viewer, error) {
 	me := viewer(c)
 	admin := false
 	if a := oauth.FromContext(c); a != nil && a.User != nil {
 		admin = a.User.Role == "admin" || a.User.Role == "moderator"
+	}
+	if known != nil {
+		if ties, ok := known(); ok {
+			return h.pro.credentials.ViewerFrom(c.Request.Context(), me, admin, ties)
+		}
 	}
 	return h.pro.credentials.Viewer(c.Request.Context(), me, admin, owners)
 }

@@ -2,6 +2,7 @@ package mastodon
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
@@ -78,7 +79,7 @@ type Context struct {
 // status renders a status for viewer (nil for anonymous), with its
 // accounts as the public sees them.
 func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
-	return h.statusWith(st, viewer, func(a profile.Account) *Account {
+	return h.statusWith(&st, viewer, func(a profile.Account) *Account {
 		out := h.account(a)
 		return &out
 	})
@@ -86,11 +87,31 @@ func (h *Handler) status(st timeline.Status, viewer *storage.Account) Status {
 
 // statusWith renders a status for viewer (nil for anonymous), rendering
 // its author and its boosted status's author with account.
-func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, account func(profile.Account) *Account) Status {
-	id := strconv.FormatInt(st.ID, 10)
+func (h *Handler) statusWith(st *timeline.Status, viewer *storage.Account, account func(profile.Account) *Account) Status {
+	author := account(st.Account)
+	var id, uri string
+	var url *string
+	if st.Local {
+		// The author's rendered account holds the actor and profile URLs
+		// already when the author is local, as the author of a local
+		// status is.
+		actor, page := author.URI, author.URL
+		if !st.Account.Local() {
+			actor, page = h.Instance.ActorURL(st.Account.Username), h.Instance.ProfileURL(st.Account.Username)
+		}
+		var u string
+		id, uri, u = localStatusURLs(st.ID, actor, page)
+		url = &u
+	} else {
+		id = strconv.FormatInt(st.ID, 10)
+		uri, url = deref(st.URI), st.URL
+		if url == nil {
+			url = st.URI
+		}
+	}
 	out := Status{
-		ID: id, CreatedAt: Time(st.CreatedAt), EditedAt: timePtr(st.EditedAt),
-		Account: account(st.Account), Content: st.Content, Visibility: st.Visibility,
+		ID: id, URI: uri, URL: url, CreatedAt: Time(st.CreatedAt), EditedAt: timePtr(st.EditedAt),
+		Account: author, Content: st.Content, Visibility: st.Visibility,
 		Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
 		MediaAttachments: h.statusMedia(st), Mentions: make([]Mention, 0, len(st.Mentions)),
 		Tags: make([]Tag, 0, len(st.Tags)), Emojis: []CustomEmoji{},
@@ -98,29 +119,12 @@ func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, accoun
 		Language: st.Language,
 	}
 	if st.Reblog != nil {
-		r := h.statusWith(*st.Reblog, viewer, account)
+		r := h.statusWith(st.Reblog, viewer, account)
 		out.Reblog = &r
 	}
 	if st.Poll != nil {
 		p := pollEntity(*st.Poll)
 		out.Poll = &p
-	}
-	if st.Local {
-		// out.Account holds the author's actor and profile URLs already
-		// when the author is local, as the author of a local status is.
-		actor, page := out.Account.URI, out.Account.URL
-		if !st.Account.Local() {
-			actor, page = h.Instance.ActorURL(st.Account.Username), h.Instance.ProfileURL(st.Account.Username)
-		}
-		out.URI = actor + "/statuses/" + id
-		u := page + "/" + id
-		out.URL = &u
-	} else {
-		out.URI = deref(st.URI)
-		out.URL = st.URL
-		if out.URL == nil {
-			out.URL = st.URI
-		}
 	}
 	if st.InReplyToID != nil {
 		s := strconv.FormatInt(*st.InReplyToID, 10)
@@ -164,8 +168,29 @@ func (h *Handler) statusWith(st timeline.Status, viewer *storage.Account, accoun
 // statuses renders a list of statuses, their accounts with account.
 func (h *Handler) statuses(sts []timeline.Status, viewer *storage.Account, account func(profile.Account) *Account) []Status {
 	out := make([]Status, len(sts))
-	for i, st := range sts {
-		out[i] = h.statusWith(st, viewer, account)
+	for i := range sts {
+		out[i] = h.statusWith(&sts[i], viewer, account)
 	}
 	return out
+}
+
+// localStatusURLs returns a local status's ID as text, its URI
+// (actor/statuses/ID) and its URL (page/ID), the three in one string:
+// made apart, they were three allocations for every status of every page.
+func localStatusURLs(id int64, actor, page string) (idText, uri, url string) {
+	var num [20]byte
+	digits := strconv.AppendInt(num[:0], id, 10)
+	const statuses = "/statuses/"
+	var b strings.Builder
+	b.Grow(len(actor) + len(statuses) + len(page) + 1 + 2*len(digits))
+	b.WriteString(actor)
+	b.WriteString(statuses)
+	start := b.Len()
+	b.Write(digits)
+	end := b.Len()
+	b.WriteString(page)
+	b.WriteByte('/')
+	b.Write(digits)
+	all := b.String()
+	return all[start:end], all[:end], all[end:]
 }

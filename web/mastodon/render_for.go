@@ -10,6 +10,7 @@ import (
 	"github.com/rounds-md/rounds/core/notify"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
+	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/jsonbody"
 )
 
@@ -33,6 +34,12 @@ func statusAccounts(out []*profile.Account, sts ...*timeline.Status) []*profile.
 // (The answer is already private to caches: the bearer-token middleware
 // marks every authenticated answer so.)
 func (h *Handler) viewFor(c *gin.Context, accts []*profile.Account) (accountView, error) {
+	return h.viewTied(c, accts, nil)
+}
+
+// viewTied is viewFor taking the viewer's ties to the owners from known
+// when it has them (known may be nil).
+func (h *Handler) viewTied(c *gin.Context, accts []*profile.Account, known knownTies) (accountView, error) {
 	view := accountView{h: h, v: credential.Anonymous()}
 	if viewer(c) == nil {
 		return view, nil
@@ -46,7 +53,7 @@ func (h *Handler) viewFor(c *gin.Context, accts []*profile.Account) (accountView
 	if len(owners) == 0 {
 		return view, nil
 	}
-	v, err := h.requestViewer(c, owners)
+	v, err := h.requestViewerTied(c, owners, known)
 	if err != nil {
 		return accountView{}, err
 	}
@@ -73,19 +80,25 @@ func accountsFor[T any](h *Handler, c *gin.Context, items []T, of func(*T) *prof
 }
 
 // statusesFor renders sts for the request's viewer (viewFor), as a list
-// that appends its own JSON. It reports false after answering with an
-// error.
+// that appends its own JSON. The viewer's ties to the authors are the
+// ones that decided sts (timeline.AuthorTies), not read again. It
+// reports false after answering with an error.
 func (h *Handler) statusesFor(c *gin.Context, sts []timeline.Status) (statusList, bool) {
 	accts := make([]*profile.Account, 0, len(sts))
 	for i := range sts {
 		accts = statusAccounts(accts, &sts[i])
 	}
-	view, err := h.viewFor(c, accts)
+	me := viewer(c)
+	view, err := h.viewTied(c, accts, func() (storage.Ties, bool) {
+		// The owners are among accts, the authors of sts and of the
+		// statuses they boost, all of whom AuthorTies covers.
+		return timeline.AuthorTies(me, sts)
+	})
 	if err != nil {
 		h.fail(c, err)
 		return nil, false
 	}
-	return h.statuses(sts, viewer(c), view.render), true
+	return h.statuses(sts, me, view.render), true
 }
 
 // statusFor is statusesFor for one status.

@@ -96,7 +96,7 @@ func (h *Handler) markedStatuses(m storage.Mark) gin.HandlerFunc {
 }
 
 // statusMedia renders a status's attachments.
-func (h *Handler) statusMedia(st timeline.Status) []MediaAttachment {
+func (h *Handler) statusMedia(st *timeline.Status) []MediaAttachment {
 	return h.mediaFor(st.Media, st.Visibility)
 }
 
