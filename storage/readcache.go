@@ -106,8 +106,9 @@ var cacheDeps = map[string][]cacheKind{
 }
 
 // writeTargets calls fn with each table text writes and how: INSERT
-// INTO t or INSERT OR <action> INTO t ('I'), UPDATE t ('U'), DELETE FROM t ('D'), quoted or not,
-// anywhere in the text (CTEs), until fn returns false. It is a scanner
+// INTO t or INSERT OR <action> INTO t ('I'), UPDATE t ('U'), DELETE
+// FROM t ('D'), quoted or not, anywhere in the text (CTEs), until fn
+// returns false. It is a scanner
 // rather than a regular expression because it runs after every write
 // statement, and the expression's backtracking cost tens of
 // microseconds on each (a job's claim, an inbox activity's statements).

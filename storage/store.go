@@ -224,10 +224,9 @@ func (s *Store) Close() error {
 
 // ReleaseWriteConnection closes the connection through which this Store
 // writes on SQLite, which it otherwise keeps (with a larger page cache)
-// from one write transaction to the next. Call it
-// before shrinking the pool to a single connection through DB, which
-// would otherwise wait for the kept one forever. The next write takes a
-// connection again.
+// from one write transaction to the next. Call it before shrinking the
+// pool to a single connection through DB, which would otherwise wait for
+// the kept one forever. The next write takes a connection again.
 func (s *Store) ReleaseWriteConnection() {
 	if s.writer != nil {
 		s.writer.dropConnection()

@@ -87,7 +87,7 @@ func (g *writeGate) connection(ctx context.Context) (conn *bun.Conn, release fun
 	if err != nil {
 		return nil, nil, err
 	}
-	if max := g.db.Stats().MaxOpenConnections; max == 1 {
+	if g.db.Stats().MaxOpenConnections == 1 {
 		return &c, func() { _ = c.Close() }, nil
 	}
 	conn = &c
