@@ -66,20 +66,7 @@ func TestFollowerInboxes(t *testing.T) {
 		if s.Dialect() != storage.SQLite {
 			return
 		}
-		rows, err := s.DB().QueryContext(ctx, `EXPLAIN QUERY PLAN `+strings.Replace(storage.FollowerInboxesSQL, "?", "1", 1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var plan string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan += detail + "\n"
-		}
+		plan := strings.Join(queryPlan(t, s.DB(), strings.Replace(storage.FollowerInboxesSQL, "?", "1", 1)), "\n")
 		if !strings.Contains(plan, "SEARCH a USING COVERING INDEX accounts_remote_inboxes") {
 			t.Errorf("the plan does not read accounts_remote_inboxes:\n%s", plan)
 		}

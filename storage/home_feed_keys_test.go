@@ -9,7 +9,6 @@ import (
 	"github.com/uptrace/bun/migrate"
 
 	"github.com/rounds-md/rounds/storage"
-	"github.com/rounds-md/rounds/storage/migrations"
 )
 
 // homeFeedKeys is the migration that takes home_feed's foreign keys off
@@ -26,26 +25,7 @@ const homeFeedKeys = "20261203010000"
 func TestHomeFeedKeys(t *testing.T) {
 	eachFresh(t, func(t *testing.T, _ storage.Config, s *storage.Store) {
 		ctx := context.Background()
-		db := rawDB(s)
-		migrator := migrate.NewMigrator(db, migrations.Migrations, migrate.WithMarkAppliedOnSuccess(true))
-		if err := migrator.Init(ctx); err != nil {
-			t.Fatal(err)
-		}
-		var self migrate.Migration
-		for _, m := range migrations.Migrations.Sorted() {
-			if m.Name == homeFeedKeys {
-				self = m
-			}
-			if m.Name >= homeFeedKeys {
-				continue
-			}
-			if err := m.Up(ctx, migrator, &m); err != nil {
-				t.Fatalf("%s: %v", m.Name, err)
-			}
-			if err := migrator.MarkApplied(ctx, &m); err != nil {
-				t.Fatal(err)
-			}
-		}
+		migrator, self := migrateBefore(t, s, homeFeedKeys)
 		rowidFixture(t, s)
 		if err := s.FlushHomeFeeds(ctx); err != nil {
 			t.Fatal(err)

@@ -27,22 +27,7 @@ const statusesRowid = "20261130010000"
 func TestStatusesRowid(t *testing.T) {
 	eachFresh(t, func(t *testing.T, _ storage.Config, s *storage.Store) {
 		ctx := context.Background()
-		db := rawDB(s)
-		migrator := migrate.NewMigrator(db, migrations.Migrations, migrate.WithMarkAppliedOnSuccess(true))
-		if err := migrator.Init(ctx); err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range migrations.Migrations.Sorted() {
-			if m.Name >= statusesRowid {
-				break
-			}
-			if err := m.Up(ctx, migrator, &m); err != nil {
-				t.Fatalf("%s: %v", m.Name, err)
-			}
-			if err := migrator.MarkApplied(ctx, &m); err != nil {
-				t.Fatal(err)
-			}
-		}
+		migrator, _ := migrateBefore(t, s, statusesRowid)
 		rowidFixture(t, s)
 		before, schemaBefore := dumpRows(t, s.DB(), s.Dialect()), dumpSchema(t, s.DB(), s.Dialect())
 		sqlite := s.Dialect() == storage.SQLite
@@ -95,22 +80,9 @@ func TestStatusesRowid(t *testing.T) {
 		sameDump(t, "schema after the migration", withoutLaterTables(rowidSchema(schemaBefore, sqlite)), schemaAfter)
 		checkForeignKeysOn(t, s.DB())
 		if sqlite {
-			var plan []string
-			rows, err := s.DB().QueryContext(ctx, `EXPLAIN QUERY PLAN SELECT status.id FROM home_feed AS h
+			plan := queryPlan(t, s.DB(), `SELECT status.id FROM home_feed AS h
 				JOIN statuses AS status ON status.id = h.status_id WHERE h.account_id = 1 AND status.deleted_at IS NULL
 				ORDER BY h.status_id DESC LIMIT 40`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			_ = rows.Close()
 			if !slices.Contains(plan, "SEARCH status USING INTEGER PRIMARY KEY (rowid=?)") {
 				t.Errorf("the feed's plan is %q, want statuses found by rowid", plan)
 			}
@@ -445,6 +417,59 @@ func sameDump(t *testing.T, step string, want, got map[string][]string) {
 			t.Errorf("%s: %s is new: %q", step, k, got[k])
 		}
 	}
+}
+
+// migrateBefore applies, and marks applied, every migration before the
+// one named name, and returns the migrator and that migration.
+func migrateBefore(t *testing.T, s *storage.Store, name string) (*migrate.Migrator, migrate.Migration) {
+	t.Helper()
+	ctx := context.Background()
+	migrator := migrate.NewMigrator(rawDB(s), migrations.Migrations, migrate.WithMarkAppliedOnSuccess(true))
+	if err := migrator.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var self migrate.Migration
+	for _, m := range migrations.Migrations.Sorted() {
+		if m.Name >= name {
+			if m.Name == name {
+				self = m
+			}
+			continue
+		}
+		if err := m.Up(ctx, migrator, &m); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if err := migrator.MarkApplied(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if self.Name == "" {
+		t.Fatalf("no migration %s", name)
+	}
+	return migrator, self
+}
+
+// queryPlan returns the details of SQLite's plan for q.
+func queryPlan(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+q)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, q)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
 
 // querier is what queryStrings reads from: a *sql.DB or one *sql.Conn.
