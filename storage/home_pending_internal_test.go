@@ -86,21 +86,16 @@ func TestFlushNeedsNoJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ops []string
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		// addr, opcode, p1, p2, p3, p4, p5, comment
+		var addr int
+		var op string
+		var p1, p2, p3, p4, p5, comment any
+		if err := rows.Scan(&addr, &op, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
 			t.Fatal(err)
 		}
-		ops = append(ops, vals[1].(string)) // addr, opcode, p1, ...
+		ops = append(ops, op)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

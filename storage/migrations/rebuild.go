@@ -18,7 +18,7 @@ type rebuild struct {
 	// table is the table rebuilt.
 	table string
 	// key is the table's primary key, the order in which rows are copied.
-	// A key of "id" must hold integers only (see rebuildInTx).
+	// A key of "id" must hold integers only (see inTx).
 	key string
 	// edits change the table's CREATE TABLE text: each edit's from is
 	// found exactly once and becomes its to.
