@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"testing"
 	"time"
 )
 
@@ -39,4 +41,27 @@ func (s *Store) StatusFactsOfJSON(ctx context.Context, viewerID int64, ids []int
 // (which StatusFactsOf reads apart).
 func (s *Store) StatusFactsOfStatement(ctx context.Context, viewerID int64, ids []int64) (StatusFacts, error) {
 	return s.statusFactsOf(ctx, viewerID, ids, true)
+}
+
+// QueryPlan returns the details of SQLite's plan for q, one per step.
+func QueryPlan(t testing.TB, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+q)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, q)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

@@ -66,7 +66,7 @@ func TestFollowerInboxes(t *testing.T) {
 		if s.Dialect() != storage.SQLite {
 			return
 		}
-		plan := strings.Join(queryPlan(t, s.DB(), strings.Replace(storage.FollowerInboxesSQL, "?", "1", 1)), "\n")
+		plan := strings.Join(storage.QueryPlan(t, s.DB(), strings.Replace(storage.FollowerInboxesSQL, "?", "1", 1)), "\n")
 		if !strings.Contains(plan, "SEARCH a USING COVERING INDEX accounts_remote_inboxes") {
 			t.Errorf("the plan does not read accounts_remote_inboxes:\n%s", plan)
 		}

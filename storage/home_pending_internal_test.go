@@ -33,23 +33,7 @@ func TestFlushPlan(t *testing.T) {
 	}
 	// One connection: the one whose statistics were just loaded.
 	s.db.SetMaxOpenConns(1)
-	rows, err := s.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+flushPendingSQL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	plan := QueryPlan(t, s.db.DB, flushPendingSQL)
 	if len(plan) == 0 || plan[0] != "SCAN p" {
 		t.Fatalf("the flush's plan is %q, want it to start with SCAN p", plan)
 	}

@@ -80,7 +80,7 @@ func TestStatusesRowid(t *testing.T) {
 		sameDump(t, "schema after the migration", withoutLaterTables(rowidSchema(schemaBefore, sqlite)), schemaAfter)
 		checkForeignKeysOn(t, s.DB())
 		if sqlite {
-			plan := queryPlan(t, s.DB(), `SELECT status.id FROM home_feed AS h
+			plan := storage.QueryPlan(t, s.DB(), `SELECT status.id FROM home_feed AS h
 				JOIN statuses AS status ON status.id = h.status_id WHERE h.account_id = 1 AND status.deleted_at IS NULL
 				ORDER BY h.status_id DESC LIMIT 40`)
 			if !slices.Contains(plan, "SEARCH status USING INTEGER PRIMARY KEY (rowid=?)") {
@@ -447,29 +447,6 @@ func migrateBefore(t *testing.T, s *storage.Store, name string) (*migrate.Migrat
 		t.Fatalf("no migration %s", name)
 	}
 	return migrator, self
-}
-
-// queryPlan returns the details of SQLite's plan for q.
-func queryPlan(t *testing.T, db *sql.DB, q string) []string {
-	t.Helper()
-	rows, err := db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+q)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, q)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return plan
 }
 
 // querier is what queryStrings reads from: a *sql.DB or one *sql.Conn.
