@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -52,7 +53,8 @@ func New(cfg Config, deps Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.RedirectTrailingSlash = false
-	r.RemoveExtraSlash = true
+	// cleanPath has cleaned the path before gin sees it.
+	r.RemoveExtraSlash = false
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	// Checked by cmd/rounds, so an error here cannot happen for a valid Config.
@@ -70,7 +72,33 @@ func New(cfg Config, deps Deps) http.Handler {
 	// The limiter's counts live as long as this handler (one per process).
 	limiter := ratelimit.New(cfg.RateLimit)
 	routes(r, cfg, deps, reg, limiter)
-	return r
+	return cleanPath(r)
+}
+
+// cleanPath serves each request under its cleaned path: repeated slashes
+// collapsed, "." and ".." segments resolved, a trailing slash kept. Every
+// middleware then sees the path the route was found by. Had only the
+// router cleaned it, "//api/v1/..." would reach an API route while the
+// token, rate-limit and CORS middleware, which match "/api/" on the path
+// as sent, passed it by (a client whose base URL ends in "/" sends such
+// paths).
+func cleanPath(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		clean := path.Clean("/" + p)
+		if strings.HasSuffix(p, "/") && clean != "/" {
+			clean += "/"
+		}
+		u := *r.URL
+		u.Path, u.RawPath = clean, ""
+		r2 := r.WithContext(r.Context())
+		r2.URL = &u
+		next.ServeHTTP(w, r2)
+	})
 }
 
 // corsPrefixes are the paths browser clients (Elk, Phanpy) call across
