@@ -39,6 +39,9 @@ type NotificationFilter struct {
 	ExcludeTypes []string
 	// FromAccountID keeps notifications caused by this account when set.
 	FromAccountID int64
+	// NewerThan keeps notifications with IDs above it when set (those
+	// after a read marker).
+	NewerThan int64
 }
 
 func (f NotificationFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
@@ -50,6 +53,9 @@ func (f NotificationFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	}
 	if f.FromAccountID != 0 {
 		q = q.Where("from_account_id = ?", f.FromAccountID)
+	}
+	if f.NewerThan != 0 {
+		q = q.Where("id > ?", f.NewerThan)
 	}
 	return q
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rounds-md/rounds/core"
 	"github.com/rounds-md/rounds/core/filter"
+	"github.com/rounds-md/rounds/core/marker"
 	"github.com/rounds-md/rounds/core/profile"
 	"github.com/rounds-md/rounds/core/timeline"
 	"github.com/rounds-md/rounds/storage"
@@ -186,12 +187,20 @@ func (s *Service) Clear(ctx context.Context, viewer *storage.Account) error {
 	return s.store.DeleteNotifications(ctx, viewer.ID)
 }
 
-// UnreadCount counts viewer's notifications matching f, up to limit.
-// Rounds has no read markers yet, so "unread" means every notification not
-// dismissed or cleared; once markers exist it becomes those newer than
-// the notifications marker.
+// UnreadCount counts viewer's notifications matching f that are newer
+// than the notifications read marker (all of them when there is none), up
+// to limit, as Mastodon's unread_count does.
 func (s *Service) UnreadCount(ctx context.Context, viewer *storage.Account, f storage.NotificationFilter, limit int) (int, error) {
-	return s.store.CountNotifications(ctx, viewer.ID, f, limit)
+	m, err := s.store.MarkersOf(ctx, viewer.ID, []string{marker.Notifications})
+	if err != nil {
+		return 0, fmt.Errorf("notify: unread count: %w", err)
+	}
+	f.NewerThan = m[marker.Notifications].LastReadID
+	n, err := s.store.CountNotifications(ctx, viewer.ID, f, limit)
+	if err != nil {
+		return 0, fmt.Errorf("notify: unread count: %w", err)
+	}
+	return n, nil
 }
 
 func (s *Service) hydrate(ctx context.Context, viewer *storage.Account, rows []storage.Notification) ([]Item, error) {

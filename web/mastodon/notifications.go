@@ -86,8 +86,7 @@ func (h *Handler) dismissNotification(c *gin.Context) {
 
 // unreadCount serves GET /api/v1/notifications/unread_count: limit
 // (default 100, at most 1000), types[], exclude_types[], account_id.
-// Without read markers, every notification not dismissed or cleared
-// counts as unread.
+// Notifications after the notifications read marker count as unread.
 func (h *Handler) unreadCount(c *gin.Context) {
 	p, ok := h.bindOr(c)
 	if !ok {

@@ -93,6 +93,15 @@ func TestNotifications(t *testing.T) {
 		if count.Count != 2 {
 			t.Errorf("unread_count follows = %d", count.Count)
 		}
+		// Only those after the notifications marker are unread (ns is page
+		// 2: follow:carol, follow:bob; the two mentions are newer).
+		postJSON(t, alice, "/api/v1/markers", map[string]any{"notifications": map[string]any{"last_read_id": ns[0].ID}}, 200, nil)
+		for query, want := range map[string]int{"": 2, "?types[]=follow": 0, "?types[]=mention": 2, "?limit=1": 1} {
+			get(t, srv, alice, "/api/v1/notifications/unread_count"+query, 200, &count)
+			if count.Count != want {
+				t.Errorf("unread_count%s after the marker = %d, want %d", query, count.Count, want)
+			}
+		}
 		// One by id; not someone else's.
 		var one notification
 		get(t, srv, alice, "/api/v1/notifications/"+ns[0].ID, 200, &one)
