@@ -10,7 +10,8 @@ import (
 
 // ScheduledStatus is a status to publish at ScheduledAt. Params holds what
 // core/schedule needs to publish it, as JSON. Revision goes up each time
-// it is rescheduled.
+// it is rescheduled. IdempotencyKeyHash, when set, is the hash of the
+// Idempotency-Key it was scheduled with, unique per account.
 type ScheduledStatus struct {
 	bun.BaseModel `bun:"table:scheduled_statuses"`
 
@@ -21,6 +22,8 @@ type ScheduledStatus struct {
 	Params      string    `bun:"params,notnull"`
 	CreatedAt   time.Time `bun:"created_at,notnull"`
 	UpdatedAt   time.Time `bun:"updated_at,notnull"`
+
+	IdempotencyKeyHash *string `bun:"idempotency_key_hash"`
 }
 
 // InsertScheduledStatus stores a scheduled status, filling in its ID and
@@ -34,6 +37,29 @@ func (s *Store) InsertScheduledStatus(ctx context.Context, ss *ScheduledStatus) 
 	ss.CreatedAt, ss.UpdatedAt = now, now
 	if _, err := s.idb.NewInsert().Model(ss).Exec(ctx); err != nil {
 		return fmt.Errorf("storage: insert scheduled status: %w", classify(err))
+	}
+	return nil
+}
+
+// IdempotentScheduledStatus returns accountID's scheduled status made
+// with the Idempotency-Key whose hash is keyHash at or after since.
+func (s *Store) IdempotentScheduledStatus(ctx context.Context, accountID int64, keyHash string, since time.Time) (*ScheduledStatus, error) {
+	ss := new(ScheduledStatus)
+	if err := s.idb.NewSelect().Model(ss).Where("account_id = ?", accountID).Where("idempotency_key_hash = ?", keyHash).
+		Where("created_at >= ?", since.UTC()).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("storage: scheduled status by idempotency key: %w", classify(err))
+	}
+	return ss, nil
+}
+
+// ForgetScheduledIdempotencyKey clears keyHash from accountID's scheduled
+// status made before since, so that the key may be used again once its
+// window has passed.
+func (s *Store) ForgetScheduledIdempotencyKey(ctx context.Context, accountID int64, keyHash string, since time.Time) error {
+	if _, err := s.idb.NewUpdate().Model((*ScheduledStatus)(nil)).Set("idempotency_key_hash = NULL").
+		Where("account_id = ?", accountID).Where("idempotency_key_hash = ?", keyHash).Where("created_at < ?", since.UTC()).
+		Exec(ctx); err != nil {
+		return fmt.Errorf("storage: forget scheduled idempotency key: %w", classify(err))
 	}
 	return nil
 }

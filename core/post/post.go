@@ -74,10 +74,8 @@ var languageRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
 // Create writes a status by a local author and returns it as the author
 // sees it.
 func (s *Service) Create(ctx context.Context, author *storage.Account, d Draft) (*timeline.Status, error) {
-	keyHash := ""
-	if d.IdempotencyKey != "" {
-		sum := sha256.Sum256([]byte(d.IdempotencyKey))
-		keyHash = hex.EncodeToString(sum[:])
+	keyHash := IdempotencyHash(d.IdempotencyKey)
+	if keyHash != "" {
 		if st, err := s.idempotent(ctx, author, keyHash); err != nil || st != nil {
 			return st, err
 		}
@@ -126,6 +124,16 @@ func (s *Service) Create(ctx context.Context, author *storage.Account, d Draft) 
 		return s.timelines.Written(ctx, author, *st, mentions, tags)
 	}
 	return s.timelines.Get(ctx, author, st.ID)
+}
+
+// IdempotencyHash is how an Idempotency-Key is stored: its SHA-256 sum in
+// hex; "" for no key.
+func IdempotencyHash(key string) string {
+	if key == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
 }
 
 // idempotent returns the status made earlier with the same key, or nil.

@@ -91,6 +91,10 @@ func New(store *storage.Store, posts *post.Service, polls *poll.Service, jobs *j
 // author at at, after checking it as Create would.
 func (s *Service) Schedule(ctx context.Context, author *storage.Account, d post.Draft, pd *poll.Draft, at time.Time) (*Scheduled, error) {
 	at = at.UTC().Truncate(time.Millisecond)
+	keyHash := post.IdempotencyHash(d.IdempotencyKey)
+	if ss, err := s.idempotent(ctx, author, keyHash); err != nil || ss != nil {
+		return ss, err
+	}
 	if err := s.checkTime(ctx, author, at, 0); err != nil {
 		return nil, fmt.Errorf("schedule: %w", err)
 	}
@@ -109,16 +113,46 @@ func (s *Service) Schedule(ctx context.Context, author *storage.Account, d post.
 		return nil, fmt.Errorf("schedule: %w", err)
 	}
 	ss := &storage.ScheduledStatus{AccountID: author.ID, ScheduledAt: at, Params: string(raw)}
+	if keyHash != "" {
+		ss.IdempotencyKeyHash = &keyHash
+	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx *storage.Store) error {
+		if keyHash != "" {
+			if err := tx.ForgetScheduledIdempotencyKey(ctx, author.ID, keyHash, time.Now().Add(-post.IdempotencyWindow)); err != nil {
+				return err
+			}
+		}
 		if err := tx.InsertScheduledStatus(ctx, ss); err != nil {
 			return err
 		}
 		return s.enqueue(ctx, tx, ss.ID, 0, at)
 	})
+	if keyHash != "" && errors.Is(err, storage.ErrConflict) {
+		// Another request with the same key won the race.
+		if ss, err := s.idempotent(ctx, author, keyHash); err != nil || ss != nil {
+			return ss, err
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("schedule: %w", err)
 	}
 	s.log.InfoContext(ctx, "status scheduled", "scheduled_status_id", ss.ID, "account_id", author.ID)
+	return s.hydrate(ctx, ss)
+}
+
+// idempotent returns author's scheduled status made with the same
+// Idempotency-Key (keyHash) within post.IdempotencyWindow, or nil.
+func (s *Service) idempotent(ctx context.Context, author *storage.Account, keyHash string) (*Scheduled, error) {
+	if keyHash == "" {
+		return nil, nil
+	}
+	ss, err := s.store.IdempotentScheduledStatus(ctx, author.ID, keyHash, time.Now().Add(-post.IdempotencyWindow))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("schedule: idempotency: %w", err)
+	}
 	return s.hydrate(ctx, ss)
 }
 

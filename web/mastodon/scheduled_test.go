@@ -127,6 +127,53 @@ func TestScheduledStatusCreate(t *testing.T) {
 	})
 }
 
+// TestScheduledIdempotencyKey: scheduling again with the same
+// Idempotency-Key within the hour returns the first scheduled status; a
+// different key or account schedules anew; after the hour the key is
+// free again, on a status scheduled anew.
+func TestScheduledIdempotencyKey(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		srv := webtest.Start(t, s, webtest.WithManualJobs())
+		alice := signIn(t, srv, "alice")
+		bob := signIn(t, srv, "bob")
+		body := map[string]any{"status": "screening reminder", "scheduled_at": in(time.Hour)}
+		schedule := func(u *user, key string) string {
+			t.Helper()
+			var sc scheduledJSON
+			postJSON(t, u, "/api/v1/statuses", body, 200, &sc, "Idempotency-Key", key)
+			return sc.ID
+		}
+		a1, a2, a3, b1 := schedule(alice, "k1"), schedule(alice, "k1"), schedule(alice, "k2"), schedule(bob, "k1")
+		if a1 != a2 {
+			t.Errorf("the same key scheduled twice: %s, %s", a1, a2)
+		}
+		if a3 == a1 || b1 == a1 {
+			t.Errorf("another key or account got the first scheduled status")
+		}
+		var list []scheduledJSON
+		get(t, srv, alice, "/api/v1/scheduled_statuses", 200, &list)
+		if len(list) != 2 {
+			t.Errorf("alice has %d scheduled statuses, want 2", len(list))
+		}
+		// A status posted at once with the key is not the scheduled one.
+		var now status
+		postJSON(t, alice, "/api/v1/statuses", map[string]any{"status": "now"}, 200, &now, "Idempotency-Key", "k1")
+		if now.ID == a1 || now.Content == "" {
+			t.Errorf("posting at once with the key gave %+v", now)
+		}
+		// After the hour: scheduled anew, and the new one keeps the key.
+		backdate(t, s, "scheduled_statuses")
+		again := schedule(alice, "k1")
+		if again == a1 {
+			t.Errorf("an expired key returned the first scheduled status")
+		}
+		if last := schedule(alice, "k1"); last != again {
+			t.Errorf("the renewed key scheduled %s, want %s", last, again)
+		}
+		get(t, srv, alice, "/api/v1/scheduled_statuses/"+a1, 200, nil)
+	})
+}
+
 func TestScheduledStatusPublish(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		clk := &clock{}

@@ -266,11 +266,7 @@ func TestIdempotencyKey(t *testing.T) {
 			t.Errorf("second process made a new status %s", again.ID)
 		}
 		// Older than an hour: a new status.
-		if _, err := s.DB().Exec("UPDATE idempotency_keys SET created_at = ?", "2000-01-01 00:00:00+00:00"); err != nil {
-			if _, err := s.DB().Exec("UPDATE idempotency_keys SET created_at = '2000-01-01 00:00:00+00'"); err != nil {
-				t.Fatal(err)
-			}
-		}
+		backdate(t, s, "idempotency_keys")
 		postJSON(t, alice, "/api/v1/statuses", map[string]any{"status": "once"}, 200, &again, "Idempotency-Key", "k1")
 		if again.ID == a1.ID {
 			t.Errorf("expired key still returned the first status")
@@ -282,6 +278,16 @@ func TestIdempotencyKey(t *testing.T) {
 			t.Errorf("the renewed key made another status %s, want %s", last.ID, again.ID)
 		}
 	})
+}
+
+// backdate sets every row's created_at in table to the year 2000.
+func backdate(t *testing.T, s *storage.Store, table string) {
+	t.Helper()
+	if _, err := s.DB().Exec("UPDATE "+table+" SET created_at = ?", "2000-01-01 00:00:00+00:00"); err != nil {
+		if _, err := s.DB().Exec("UPDATE " + table + " SET created_at = '2000-01-01 00:00:00+00'"); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 var (
