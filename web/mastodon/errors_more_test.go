@@ -174,6 +174,14 @@ func TestErrorCases(t *testing.T) {
 			})
 		}
 
+		// An id[] that cannot name an account (not a positive number) is
+		// left out, whatever way it is malformed.
+		var rs []relation
+		get(t, srv, alice, "/api/v1/accounts/relationships?id[]=abc&id[]=-1&id[]=0&id[]=99999999999999999999&id[]="+b, 200, &rs)
+		if len(rs) != 1 || rs[0].ID != b {
+			t.Errorf("relationships with malformed ids: %+v", rs)
+		}
+
 		// Nothing the refused requests named changed.
 		var reqs []acct
 		get(t, srv, lena, "/api/v1/follow_requests", 200, &reqs)
