@@ -2,6 +2,8 @@ package mastodon_test
 
 import (
 	"context"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -16,12 +18,39 @@ const (
 	msgToken    = "The access token is invalid"
 	msgScope    = "This action is outside the authorized scopes"
 	msgNotFound = "Record not found"
+	msgUser     = "This method requires an authenticated user"
 )
+
+// appToken gets an app-only token (the client_credentials grant) with
+// every user scope: it may call the API, but acts as no account.
+func appToken(t *testing.T, srv *webtest.Server) *user {
+	t.Helper()
+	const sc = "read write follow push"
+	res, err := http.PostForm(srv.URL+"/api/v1/apps", url.Values{
+		"client_name": {"test"}, "redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {sc},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app map[string]any
+	decode(t, res, 200, &app)
+	res, err = http.PostForm(srv.URL+"/oauth/token", url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {app["client_id"].(string)},
+		"client_secret": {app["client_secret"].(string)}, "scope": {sc},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok map[string]any
+	decode(t, res, 200, &tok)
+	return &user{srv: srv, token: tok["access_token"].(string)}
+}
 
 // TestErrorCases checks the error answers — status and exact
 // {"error": ...} body — of endpoints whose other tests only see them
-// succeed: no token, a token without the route's scope, an unknown or
-// another account's ID, and the parameters the handler validates. Each
+// succeed: no token, a token without the route's scope, an app-only token
+// on a route that acts as an account, an unknown or another account's ID,
+// and the parameters the handler validates. Each
 // failed request must also leave what it names unchanged.
 func TestErrorCases(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
@@ -44,6 +73,7 @@ func TestErrorCases(t *testing.T) {
 			scoped[sc] = tokenFor(t, srv, alice.Account, sc)
 		}
 		stale := &user{srv: srv, token: "not-a-token"}
+		app := appToken(t, srv)
 
 		// carol asks to follow lena: a request that is lena's to answer, not alice's.
 		postJSON(t, carol, "/api/v1/accounts/"+idStr(lena.ID)+"/follow", nil, 200, nil)
@@ -76,15 +106,18 @@ func TestErrorCases(t *testing.T) {
 			{"preferences stale token", stale, "GET", "/api/v1/preferences", "", 401, msgToken},
 			{"preferences read:follows", scoped["read:follows"], "GET", "/api/v1/preferences", "", 403, msgScope},
 			{"preferences write", scoped["write"], "GET", "/api/v1/preferences", "", 403, msgScope},
+			{"preferences app token", app, "GET", "/api/v1/preferences", "", 422, msgUser},
 
 			// GET /api/v1/accounts/relationships: read:follows.
 			{"relationships anonymous", nil, "GET", "/api/v1/accounts/relationships?id[]=" + b, "", 401, msgToken},
 			{"relationships read:accounts", scoped["read:accounts"], "GET", "/api/v1/accounts/relationships?id[]=" + b, "", 403, msgScope},
+			{"relationships app token", app, "GET", "/api/v1/accounts/relationships?id[]=" + b, "", 422, msgUser},
 
 			// POST /api/v1/accounts/:id/unfollow: write:follows.
 			{"unfollow anonymous", nil, "POST", "/api/v1/accounts/" + b + "/unfollow", "", 401, msgToken},
 			{"unfollow read", scoped["read"], "POST", "/api/v1/accounts/" + b + "/unfollow", "", 403, msgScope},
 			{"unfollow write:blocks", scoped["write:blocks"], "POST", "/api/v1/accounts/" + b + "/unfollow", "", 403, msgScope},
+			{"unfollow app token", app, "POST", "/api/v1/accounts/" + b + "/unfollow", "", 422, msgUser},
 			{"unfollow unknown", alice, "POST", "/api/v1/accounts/" + unknown + "/unfollow", "", 404, msgNotFound},
 			{"unfollow malformed id", alice, "POST", "/api/v1/accounts/bob/unfollow", "", 404, msgNotFound},
 			{"unfollow self", alice, "POST", "/api/v1/accounts/" + me + "/unfollow", "", 422, "Validation failed: You cannot unfollow yourself"},
@@ -92,6 +125,7 @@ func TestErrorCases(t *testing.T) {
 			// POST /api/v1/accounts/:id/unblock: write:blocks.
 			{"unblock anonymous", nil, "POST", "/api/v1/accounts/" + b + "/unblock", "", 401, msgToken},
 			{"unblock write:follows", scoped["write:follows"], "POST", "/api/v1/accounts/" + b + "/unblock", "", 403, msgScope},
+			{"unblock app token", app, "POST", "/api/v1/accounts/" + b + "/unblock", "", 422, msgUser},
 			{"unblock unknown", alice, "POST", "/api/v1/accounts/" + unknown + "/unblock", "", 404, msgNotFound},
 			{"unblock malformed id", alice, "POST", "/api/v1/accounts/-1/unblock", "", 404, msgNotFound},
 			{"unblock self", alice, "POST", "/api/v1/accounts/" + me + "/unblock", "", 422, "Validation failed: You cannot unblock yourself"},
@@ -99,6 +133,7 @@ func TestErrorCases(t *testing.T) {
 			// POST /api/v1/accounts/:id/unmute: write:mutes.
 			{"unmute anonymous", nil, "POST", "/api/v1/accounts/" + b + "/unmute", "", 401, msgToken},
 			{"unmute write:blocks", scoped["write:blocks"], "POST", "/api/v1/accounts/" + b + "/unmute", "", 403, msgScope},
+			{"unmute app token", app, "POST", "/api/v1/accounts/" + b + "/unmute", "", 422, msgUser},
 			{"unmute unknown", alice, "POST", "/api/v1/accounts/" + unknown + "/unmute", "", 404, msgNotFound},
 			{"unmute malformed id", alice, "POST", "/api/v1/accounts/0/unmute", "", 404, msgNotFound},
 			{"unmute self", alice, "POST", "/api/v1/accounts/" + me + "/unmute", "", 422, "Validation failed: You cannot unmute yourself"},
@@ -106,6 +141,7 @@ func TestErrorCases(t *testing.T) {
 			// POST /api/v1/follow_requests/:id/reject: write:follows.
 			{"reject anonymous", nil, "POST", "/api/v1/follow_requests/" + c + "/reject", "", 401, msgToken},
 			{"reject write:blocks", scoped["write:blocks"], "POST", "/api/v1/follow_requests/" + c + "/reject", "", 403, msgScope},
+			{"reject app token", app, "POST", "/api/v1/follow_requests/" + c + "/reject", "", 422, msgUser},
 			{"reject unknown account", alice, "POST", "/api/v1/follow_requests/" + unknown + "/reject", "", 404, msgNotFound},
 			{"reject account with no request", lena, "POST", "/api/v1/follow_requests/" + b + "/reject", "", 404, msgNotFound},
 			{"reject another's request", alice, "POST", "/api/v1/follow_requests/" + c + "/reject", "", 404, msgNotFound},
@@ -115,11 +151,13 @@ func TestErrorCases(t *testing.T) {
 			{"follow_requests anonymous", nil, "GET", "/api/v1/follow_requests", "", 401, msgToken},
 			{"follow_requests stale token", stale, "GET", "/api/v1/follow_requests", "", 401, msgToken},
 			{"follow_requests read:accounts", scoped["read:accounts"], "GET", "/api/v1/follow_requests", "", 403, msgScope},
+			{"follow_requests app token", app, "GET", "/api/v1/follow_requests", "", 422, msgUser},
 
 			// GET /api/v1/blocks: read:blocks.
 			{"blocks anonymous", nil, "GET", "/api/v1/blocks", "", 401, msgToken},
 			{"blocks read:follows", scoped["read:follows"], "GET", "/api/v1/blocks", "", 403, msgScope},
 			{"blocks write", scoped["write"], "GET", "/api/v1/blocks", "", 403, msgScope},
+			{"blocks app token", app, "GET", "/api/v1/blocks", "", 422, msgUser},
 
 			// GET /api/v1/accounts/:id/followers and .../following: public,
 			// read:accounts when a token is sent.
@@ -136,16 +174,19 @@ func TestErrorCases(t *testing.T) {
 			{"tag unfollow anonymous", nil, "POST", "/api/v1/tags/radiology/unfollow", "", 401, msgToken},
 			{"tag unfollow write:blocks", scoped["write:blocks"], "POST", "/api/v1/tags/radiology/unfollow", "", 403, msgScope},
 			{"tag unfollow read", scoped["read"], "POST", "/api/v1/tags/radiology/unfollow", "", 403, msgScope},
+			{"tag unfollow app token", app, "POST", "/api/v1/tags/radiology/unfollow", "", 422, msgUser},
 			{"tag unfollow invalid name", alice, "POST", "/api/v1/tags/no-dash/unfollow", "", 404, msgNotFound},
 
 			// GET /api/v1/notifications/unread_count: read:notifications.
 			{"unread_count anonymous", nil, "GET", "/api/v1/notifications/unread_count", "", 401, msgToken},
 			{"unread_count read:statuses", scoped["read:statuses"], "GET", "/api/v1/notifications/unread_count", "", 403, msgScope},
+			{"unread_count app token", app, "GET", "/api/v1/notifications/unread_count", "", 422, msgUser},
 			{"unread_count bad account_id", alice, "GET", "/api/v1/notifications/unread_count?account_id=bob", "", 422, "Validation failed: account_id is not a valid ID"},
 
 			// GET /api/v2/filters/:id/statuses: read:filters.
 			{"filter statuses anonymous", nil, "GET", "/api/v2/filters/" + bobFilter.ID + "/statuses", "", 401, msgToken},
 			{"filter statuses read:statuses", scoped["read:statuses"], "GET", "/api/v2/filters/" + bobFilter.ID + "/statuses", "", 403, msgScope},
+			{"filter statuses app token", app, "GET", "/api/v2/filters/" + bobFilter.ID + "/statuses", "", 422, msgUser},
 			{"filter statuses another's filter", alice, "GET", "/api/v2/filters/" + bobFilter.ID + "/statuses", "", 404, msgNotFound},
 			{"filter statuses unknown", alice, "GET", "/api/v2/filters/" + unknown + "/statuses", "", 404, msgNotFound},
 			{"filter statuses malformed id", alice, "GET", "/api/v2/filters/home/statuses", "", 404, msgNotFound},
@@ -154,6 +195,7 @@ func TestErrorCases(t *testing.T) {
 			{"list remove anonymous", nil, "DELETE", "/api/v1/lists/" + aliceList.ID + "/accounts?account_ids[]=" + c, "", 401, msgToken},
 			{"list remove read", scoped["read"], "DELETE", "/api/v1/lists/" + aliceList.ID + "/accounts?account_ids[]=" + c, "", 403, msgScope},
 			{"list remove write:follows", scoped["write:follows"], "DELETE", "/api/v1/lists/" + aliceList.ID + "/accounts?account_ids[]=" + c, "", 403, msgScope},
+			{"list remove app token", app, "DELETE", "/api/v1/lists/" + aliceList.ID + "/accounts?account_ids[]=" + c, "", 422, msgUser},
 			{"list remove another's list", alice, "DELETE", "/api/v1/lists/" + bobList.ID + "/accounts?account_ids[]=" + c, "", 404, msgNotFound},
 			{"list remove another's list (body)", alice, "DELETE", "/api/v1/lists/" + bobList.ID + "/accounts", `{"account_ids":["` + c + `"]}`, 404, msgNotFound},
 			{"list remove unknown list", alice, "DELETE", "/api/v1/lists/" + unknown + "/accounts?account_ids[]=" + c, "", 404, msgNotFound},
