@@ -3,7 +3,6 @@ package mastodon
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -63,7 +62,8 @@ func (h *Handler) relationship(c *gin.Context, r *follow.Relationship, err error
 
 // relationships serves GET /api/v1/accounts/relationships?id[]=
 // (methods/accounts#relationships): one entry per id, in order; plain id=
-// works too.
+// works too. An id that cannot name an account (not a positive number) is
+// left out.
 func (h *Handler) relationships(c *gin.Context) {
 	p, ok := h.bindOr(c)
 	if !ok {
@@ -71,7 +71,7 @@ func (h *Handler) relationships(c *gin.Context) {
 	}
 	var ids []int64
 	for _, s := range p.list("id") {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if id, ok := parseID(s); ok {
 			ids = append(ids, id)
 		}
 	}
