@@ -85,7 +85,7 @@ func New(cfg Config, deps Deps) http.Handler {
 func cleanPath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
-		if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+		if !unclean(p) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -99,6 +99,12 @@ func cleanPath(next http.Handler) http.Handler {
 		r2.URL = &u
 		next.ServeHTTP(w, r2)
 	})
+}
+
+// unclean reports whether p has an empty, "." or ".." segment.
+func unclean(p string) bool {
+	return strings.Contains(p, "//") || strings.Contains(p, "/./") || strings.Contains(p, "/../") ||
+		strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/..")
 }
 
 // corsPrefixes are the paths browser clients (Elk, Phanpy) call across
