@@ -45,7 +45,7 @@ func New(inst instance.Config, accounts *account.Service, log *slog.Logger) *Pag
 		tmpl[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	// The status and hashtag pages share the template of one status.
-	for _, name := range []string{"status"} {
+	for _, name := range []string{"status", "tag"} {
 		tmpl[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/statusitem.html", "templates/"+name+".html"))
 	}
 	sub, err := fs.Sub(staticFS, "static")
