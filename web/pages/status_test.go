@@ -74,6 +74,14 @@ func newStatusFixture(t *testing.T, s *storage.Store) *statusFixture {
 		}
 		sf.ids[p.key] = st.ID
 	}
+	st, err := f.srv.Posts.Create(ctx, sf.alice, post.Draft{Text: "Deleted-public-text", Visibility: "public"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.srv.Posts.Delete(ctx, sf.alice, st.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	sf.ids["deleted"] = st.ID
 	if err := f.srv.Accounts.SetSuspended(ctx, "dave", true); err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +120,7 @@ func TestStatusPageAudiences(t *testing.T) {
 			{"private", sf.path("alice", "private"), []string{"bob", "alice"}, privateText},
 			{"direct", sf.path("alice", "direct"), []string{"bob", "alice"}, directText},
 			{"suspended author", sf.path("dave", "suspended"), nil, suspendedText},
+			{"deleted", sf.path("alice", "deleted"), nil, "Deleted-public-text"},
 			{"another's status", sf.path("carol", "public"), nil, ""},
 			{"another's private status", sf.path("bob", "private"), nil, ""},
 			{"unknown id", "/@alice/999999999999", nil, ""},
