@@ -160,7 +160,7 @@ func TestServeObjects(t *testing.T) {
 			t.Errorf("unsigned followers: %d", res.Status)
 		}
 
-		// Browsers go to the profile page.
+		// Browsers go to the status page, which decides what they see.
 		req, _ := http.NewRequest(http.MethodGet, url("public"), nil)
 		req.Header.Set("Accept", "text/html")
 		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -170,7 +170,7 @@ func TestServeObjects(t *testing.T) {
 		}
 		_, _ = io.Copy(io.Discard, hres.Body)
 		hres.Body.Close()
-		if hres.StatusCode != http.StatusFound || hres.Header.Get("Location") != srv.URL+"/@alice" {
+		if want := srv.URL + "/@alice/" + strconv.FormatInt(statuses["public"], 10); hres.StatusCode != http.StatusFound || hres.Header.Get("Location") != want {
 			t.Errorf("browser: %d %s", hres.StatusCode, hres.Header.Get("Location"))
 		}
 

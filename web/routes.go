@@ -35,10 +35,14 @@ func routes(r *gin.Engine, cfg Config, deps Deps, reg *prometheus.Registry, limi
 	r.GET("/readyz", h.ready)
 	r.GET("/metrics", metricsHandler(reg, cfg.MetricsToken))
 
-	pg := pages.New(cfg.Instance, svc.Accounts, svc.Log).WithProfessional(professionalPages(svc, browser))
+	pg := pages.New(cfg.Instance, svc.Accounts, svc.Log).
+		WithProfessional(professionalPages(svc, browser)).
+		WithStatuses(pages.Statuses{Timelines: svc.Timelines, Tags: svc.Tags, Media: svc.Media})
 	pages.Routes(r, pg)
 	discovery.Routes(r, discovery.New(cfg.Instance, svc.Accounts, svc.Store, svc.Log))
-	activitypub.Routes(r, activitypub.New(cfg.Instance, svc.Accounts, deps.Federation, svc.Log), pg.Profile)
+	// /users/{username} and /@{username}/{id} answer ActivityStreams or
+	// the HTML page by the Accept header.
+	activitypub.Routes(r, activitypub.New(cfg.Instance, svc.Accounts, deps.Federation, svc.Log), pg.Profile, pg.Status)
 	mastodon.Routes(r, mastodon.New(svc))
 	mediafile.Routes(r, mediafile.New(svc.Media, svc.Log))
 }

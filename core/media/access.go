@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rounds-md/rounds/core"
+	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
 )
 
@@ -115,6 +116,25 @@ func (s *Service) SignedURLs(m *storage.MediaAttachment, now time.Time) (file, p
 		preview = s.signed(smallPath(m.FileKey, *m.SmallContentType), now)
 	}
 	return file, preview
+}
+
+// PublicFiles reports whether the attachments of a status of visibility
+// vis are served to anyone holding their plain URLs (Authorize): those of
+// public and unlisted statuses. Every other status's attachments are
+// reached only through SignedURLs.
+func PublicFiles(vis string) bool {
+	v := visibility.Visibility(vis)
+	return v == visibility.Public || v == visibility.Unlisted
+}
+
+// StatusURLs returns the URLs of m, an attachment of a status of
+// visibility vis, as the people who may see that status get them: plain
+// when PublicFiles(vis), signed and expiring otherwise.
+func (s *Service) StatusURLs(m *storage.MediaAttachment, vis string, now time.Time) (file, preview *string) {
+	if PublicFiles(vis) {
+		return s.FileURL(m), s.PreviewURL(m)
+	}
+	return s.SignedURLs(m, now)
 }
 
 // Authorize decides whether the served path rel may be sent to a request

@@ -53,13 +53,14 @@ func (h *Handler) requester(c *gin.Context) (*storage.Account, bool) {
 }
 
 // object wraps a GET of an ActivityStreams document under
-// /users/{username}/...: browsers are sent to the profile page; AS2
-// requests are authenticated and rendered by load.
-func (h *Handler) object(load func(c *gin.Context, requester *storage.Account) (*federation.Document, error)) gin.HandlerFunc {
+// /users/{username}/... (or /@{username}/{id}): requests that do not ask
+// for ActivityStreams are passed to browser; AS2 requests are
+// authenticated and rendered by load.
+func (h *Handler) object(load func(c *gin.Context, requester *storage.Account) (*federation.Document, error), browser gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Writer.Header().Add("Vary", "Accept")
 		if !federation.WantsActivity(c.GetHeader("Accept")) {
-			c.Redirect(http.StatusFound, h.inst.ProfileURL(c.Param("username")))
+			browser(c)
 			return
 		}
 		requester, ok := h.requester(c)
@@ -73,6 +74,22 @@ func (h *Handler) object(load func(c *gin.Context, requester *storage.Account) (
 		}
 		c.Data(doc.Status, federation.ActivityContentType, doc.Body)
 	}
+}
+
+// toProfile sends a browser to the profile page of the path's account.
+func (h *Handler) toProfile(c *gin.Context) {
+	c.Redirect(http.StatusFound, h.inst.ProfileURL(c.Param("username")))
+}
+
+// toStatusPage sends a browser to the HTML page of the path's status,
+// /@{username}/{id}, which decides what the browser may see.
+func (h *Handler) toStatusPage(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.toProfile(c)
+		return
+	}
+	c.Redirect(http.StatusFound, h.inst.ProfileURL(c.Param("username"))+"/"+strconv.FormatInt(id, 10))
 }
 
 // status serves GET /users/{username}/statuses/{id} (Mastodon

@@ -8,9 +8,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rounds-md/rounds/core/follow"
+	"github.com/rounds-md/rounds/core/media"
 	"github.com/rounds-md/rounds/core/post"
 	"github.com/rounds-md/rounds/core/timeline"
-	"github.com/rounds-md/rounds/core/visibility"
 	"github.com/rounds-md/rounds/storage"
 	"github.com/rounds-md/rounds/web/jsonbody"
 )
@@ -106,8 +106,7 @@ func (h *Handler) statusMedia(st *timeline.Status) []MediaAttachment {
 // a private or direct status reach only those the API showed it to
 // (media.Service.Authorize).
 func (h *Handler) mediaFor(ms []storage.MediaAttachment, vis string) []MediaAttachment {
-	switch visibility.Visibility(vis) {
-	case visibility.Public, visibility.Unlisted:
+	if media.PublicFiles(vis) {
 		out := make([]MediaAttachment, len(ms))
 		for i := range ms {
 			out[i] = h.plainMediaAttachment(&ms[i])

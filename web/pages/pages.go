@@ -33,6 +33,8 @@ type Pages struct {
 	assets   http.Handler
 	// pro serves the professional pages; nil until WithProfessional.
 	pro *Professional
+	// st serves the status and hashtag pages; nil until WithStatuses.
+	st *Statuses
 }
 
 // New returns Pages for the instance inst. It parses the embedded
@@ -41,6 +43,10 @@ func New(inst instance.Config, accounts *account.Service, log *slog.Logger) *Pag
 	tmpl := map[string]*template.Template{}
 	for _, name := range []string{"profile", "error", "directory", "settings", "admin_accounts", "admin_account"} {
 		tmpl[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	// The status and hashtag pages share the template of one status.
+	for _, name := range []string{"status", "tag"} {
+		tmpl[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/statusitem.html", "templates/"+name+".html"))
 	}
 	sub, err := fs.Sub(staticFS, "static")
 	if err != nil {

@@ -7,6 +7,11 @@ import "github.com/gin-gonic/gin"
 // /static/, which gin would refuse beside the catch-all.
 func Routes(r gin.IRouter, p *Pages) {
 	r.GET("/@:username", p.Profile)
+	// GET /@:username/:id is mounted by web/activitypub, which serves
+	// ActivityStreams requests itself and hands browsers to p.Status.
+	if p.st != nil {
+		r.GET("/tags/:name", p.Tag)
+	}
 	if p.pro != nil {
 		// Professional profiles: the directory, one's own profile editor
 		// and the staff's verification pages (web/oauth's browser session).
