@@ -26,17 +26,9 @@ const (
 func appToken(t *testing.T, srv *webtest.Server) *user {
 	t.Helper()
 	const sc = "read write follow push"
-	res, err := http.PostForm(srv.URL+"/api/v1/apps", url.Values{
-		"client_name": {"test"}, "redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {sc},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var app map[string]any
-	decode(t, res, 200, &app)
-	res, err = http.PostForm(srv.URL+"/oauth/token", url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {app["client_id"].(string)},
-		"client_secret": {app["client_secret"].(string)}, "scope": {sc},
+	id, secret := registerApp(t, srv, sc)
+	res, err := http.PostForm(srv.URL+"/oauth/token", url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}, "scope": {sc},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -36,16 +36,9 @@ func tokenFor(t testing.TB, srv *webtest.Server, a *storage.Account, scope ...st
 	if len(scope) > 0 {
 		sc = scope[0]
 	}
-	res, err := http.PostForm(srv.URL+"/api/v1/apps", url.Values{
-		"client_name": {"test"}, "redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {sc},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var app map[string]any
-	decode(t, res, 200, &app)
-	res, err = http.PostForm(srv.URL+"/oauth/token", url.Values{
-		"grant_type": {"password"}, "client_id": {app["client_id"].(string)}, "client_secret": {app["client_secret"].(string)},
+	id, secret := registerApp(t, srv, sc)
+	res, err := http.PostForm(srv.URL+"/oauth/token", url.Values{
+		"grant_type": {"password"}, "client_id": {id}, "client_secret": {secret},
 		"username": {a.Username + "@example.org"}, "password": {webtest.Password}, "scope": {sc},
 	})
 	if err != nil {
@@ -54,6 +47,21 @@ func tokenFor(t testing.TB, srv *webtest.Server, a *storage.Account, scope ...st
 	var tok map[string]any
 	decode(t, res, 200, &tok)
 	return &user{Account: a, srv: srv, token: tok["access_token"].(string)}
+}
+
+// registerApp registers an app with the oob redirect and scope, and
+// returns its client ID and secret.
+func registerApp(t testing.TB, srv *webtest.Server, scope string) (id, secret string) {
+	t.Helper()
+	res, err := http.PostForm(srv.URL+"/api/v1/apps", url.Values{
+		"client_name": {"test"}, "redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {scope},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var app map[string]any
+	decode(t, res, 200, &app)
+	return app["client_id"].(string), app["client_secret"].(string)
 }
 
 // decode checks the status and decodes a JSON body into v (when not nil).
