@@ -20,14 +20,8 @@ func TestScheduledIdempotencyMigration(t *testing.T) {
 	eachFresh(t, func(t *testing.T, _ storage.Config, s *storage.Store) {
 		ctx := context.Background()
 		migrator, self := migrateBefore(t, s, scheduledIdempotency)
-		_, alice, err := newLocal(ctx, s, "alice", "alice@example.org")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, bob, err := newLocal(ctx, s, "bob", "bob@example.org")
-		if err != nil {
-			t.Fatal(err)
-		}
+		ids := newLocals(t, ctx, s, "alice", "bob")
+		alice, bob := ids["alice"], ids["bob"]
 		insert := func(id, account int64, key string) error {
 			cols, vals := "", ""
 			if key != "" {
@@ -46,7 +40,7 @@ func TestScheduledIdempotencyMigration(t *testing.T) {
 			}
 			return n
 		}
-		if err := insert(1, alice.ID, ""); err != nil {
+		if err := insert(1, alice, ""); err != nil {
 			t.Fatal(err)
 		}
 		if err := self.Up(ctx, migrator, &self); err != nil {
@@ -61,11 +55,11 @@ func TestScheduledIdempotencyMigration(t *testing.T) {
 			key         string
 			ok          bool
 		}{
-			{2, alice.ID, "k1", true},
-			{3, alice.ID, "k1", false}, // the same key, the same account
-			{4, bob.ID, "k1", true},
-			{5, alice.ID, "k2", true},
-			{6, alice.ID, "", true}, // keys left unset never collide
+			{2, alice, "k1", true},
+			{3, alice, "k1", false}, // the same key, the same account
+			{4, bob, "k1", true},
+			{5, alice, "k2", true},
+			{6, alice, "", true}, // keys left unset never collide
 		} {
 			if err := insert(tc.id, tc.account, tc.key); (err == nil) != tc.ok {
 				t.Errorf("row %d (account %d, key %q): err %v, want ok %v", tc.id, tc.account, tc.key, err, tc.ok)

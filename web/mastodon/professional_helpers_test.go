@@ -88,16 +88,9 @@ func patchForm(t *testing.T, u *user, path string, form url.Values, want int, v 
 // password grant with scope.
 func loginToken(t *testing.T, srv *webtest.Server, a *storage.Account, scope string) *user {
 	t.Helper()
-	res, err := http.PostForm(srv.URL+"/api/v1/apps", url.Values{
-		"client_name": {"test"}, "redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {scope},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var app map[string]any
-	decode(t, res, 200, &app)
-	res, err = http.PostForm(srv.URL+"/oauth/token", url.Values{
-		"grant_type": {"password"}, "client_id": {app["client_id"].(string)}, "client_secret": {app["client_secret"].(string)},
+	id, secret := registerApp(t, srv, scope)
+	res, err := http.PostForm(srv.URL+"/oauth/token", url.Values{
+		"grant_type": {"password"}, "client_id": {id}, "client_secret": {secret},
 		"username": {a.Username}, "password": {webtest.Password}, "scope": {scope},
 	})
 	if err != nil {
